@@ -1,0 +1,1 @@
+"""Readers that turn files into documents: transcripts and FOI letters."""

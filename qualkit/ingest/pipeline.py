@@ -1,0 +1,188 @@
+"""Ingest: files and folders into documents, segments and FOI answers in the store.
+
+One file's failure never stops the batch: it is reported with its name and reason, and the
+file's document (if any) is left as it was. Each document is written in one transaction, so
+the store never holds a document whose segments belong to another version of it.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..models import ReadError, ReadResult, Segment
+from ..segment import SegmentSettings, answer_segments, segment_document
+from ..store import Store
+from .attributes import ATTRIBUTES_FILE, AttributeTable, load_attributes
+
+SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".vtt", ".srt")
+KINDS = ("transcript", "foi")
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    warnings: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # files of types qualkit does not read
+    segments_added: int = 0
+    segments_removed: int = 0
+    carried: int = 0  # codings moved to identical segments after a document changed
+    orphaned: list[tuple[str, str, str]] = field(default_factory=list)  # (document, id, text)
+
+    @property
+    def ok(self) -> bool:
+        return not self.skipped
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "skipped": len(self.skipped),
+            "segments_added": self.segments_added,
+            "segments_removed": self.segments_removed,
+            "codings_carried": self.carried,
+            "codings_orphaned": len(self.orphaned),
+        }
+
+
+def discover(paths: Iterable[Path], report: IngestReport) -> list[Path]:
+    """Expand files and folders into the files to read, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            try:
+                found = sorted(p for p in path.rglob("*") if p.is_file())
+            except OSError as e:
+                report.skipped.append((str(path), f"cannot list folder ({e.strerror or e})"))
+                continue
+            for p in found:
+                if p.name.startswith((".", "~$")) or p.name == ATTRIBUTES_FILE:
+                    continue
+                if any(part.startswith(".") for part in p.relative_to(path).parts[:-1]):
+                    continue
+                if p.suffix.lower() in SUPPORTED:
+                    files.append(p)
+                else:
+                    report.ignored.append(str(p))
+        elif path.exists() or path.is_symlink():
+            files.append(path)
+        else:
+            report.skipped.append((str(path), "no such file or folder"))
+    unique = list(dict.fromkeys(p.resolve() for p in files))
+    return unique
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+class Ingester:
+    def __init__(self, store: Store, root: Path, settings: SegmentSettings):
+        self.store = store
+        self.root = root.resolve()
+        self.settings = settings
+        self._tables: dict[Path, AttributeTable] = {}
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def attributes_for(self, path: Path, report: IngestReport) -> dict[str, str]:
+        folder = path.parent
+        if folder not in self._tables:
+            csv_path = folder / ATTRIBUTES_FILE
+            table = load_attributes(csv_path) if csv_path.exists() else AttributeTable()
+            report.warnings.extend(table.problems)
+            self._tables[folder] = table
+        return dict(self._tables[folder].for_file(path.name))
+
+    def run(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
+        report = IngestReport()
+        files = discover(paths, report)
+        for i, path in enumerate(files, start=1):
+            shown = self.display(path)
+            try:
+                self.ingest_one(path, shown, report)
+            except ReadError as e:
+                report.skipped.append((shown, e.reason))
+            except OSError as e:
+                report.skipped.append((shown, f"cannot read ({e.strerror or e})"))
+            if progress:
+                progress(i, len(files), shown)
+        return report
+
+    def ingest_one(self, path: Path, shown: str, report: IngestReport) -> None:
+        from .readers import read_file
+
+        name = path.name
+        existing = self.store.document_row(name)
+        if existing is not None and existing["path"] != shown:
+            raise ReadError(
+                f"a different file with the same name is already in the project "
+                f"({existing['path']}); rename one of them"
+            )
+        raw = path.read_bytes()
+        digest = content_hash(raw)
+        attributes = self.attributes_for(path, report)
+        kind_hint = attributes.pop("kind", "").strip().lower() or None
+        if kind_hint and kind_hint not in KINDS:
+            report.warnings.append(f"{shown}: unknown kind {kind_hint!r} in attributes.csv "
+                                   f"(use transcript or foi); guessing from the text")
+            kind_hint = None
+        fingerprint = self.settings.fingerprint()
+        if existing is not None and existing["content_hash"] == digest:
+            import json
+
+            meta = json.loads(existing["meta"])
+            same_kind = kind_hint in (None, existing["kind"])
+            if meta.get("segmentation") == fingerprint and same_kind:
+                self.store.set_attributes(existing["id"], attributes)
+                report.unchanged.append(shown)
+                return
+        result = read_file(path)
+        kind = kind_hint or self._guess_kind(result)
+        segments, answers = self._analyse(name, kind, result, shown, report)
+        meta = dict(result.meta)
+        meta["segmentation"] = fingerprint
+        meta["turns"] = len(result.turns)
+        with self.store.transaction():
+            doc_id = self.store.upsert_document(
+                name=name, path=shown, kind=kind, format=result.format,
+                encoding=result.encoding, content_hash=digest, text=result.text, meta=meta,
+            )
+            self.store.set_attributes(doc_id, attributes)
+            change = self.store.replace_segments(doc_id, segments)
+            self.store.replace_foi_answers(doc_id, answers)
+        (report.updated if existing is not None else report.added).append(shown)
+        report.segments_added += change.added
+        report.segments_removed += change.removed
+        report.carried += change.carried
+        report.orphaned.extend((name, sid, text) for sid, text in change.orphaned)
+
+    @staticmethod
+    def _guess_kind(result: ReadResult) -> str:
+        from .foi import looks_like_foi
+
+        if result.turns:
+            return "transcript"
+        return "foi" if looks_like_foi(result.text) else "transcript"
+
+    def _analyse(self, name: str, kind: str, result: ReadResult, shown: str,
+                 report: IngestReport) -> tuple[list[Segment], list]:
+        if kind == "transcript":
+            return segment_document(name, result.text, result.turns, self.settings), []
+        from .foi import parse_letter
+
+        letter = parse_letter(result.text)
+        report.warnings.extend(f"{shown}: {p}" for p in letter.problems)
+        spans = [(ft.question, ft.start, ft.end) for ft in letter.free_text]
+        return answer_segments(name, result.text, spans), list(letter.answers)

@@ -1,0 +1,164 @@
+"""Versioned schema migrations for the project store.
+
+Each entry is one SQL script; entry N brings a database from ``user_version`` N-1 to N.
+Append new steps; never edit a step that has been released. ``store.Store`` applies them.
+"""
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1 — the whole data model of the mission, so later stages add columns, not rewrites.
+    """
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        path TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('transcript', 'foi')),
+        format TEXT NOT NULL,
+        encoding TEXT,
+        content_hash TEXT NOT NULL,
+        text TEXT NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}',
+        ingested_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE attributes (
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        value TEXT,
+        PRIMARY KEY (document_id, name)
+    );
+    CREATE TABLE segments (
+        id TEXT PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        unit TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        speaker TEXT,
+        role TEXT,
+        question TEXT,
+        timestamp TEXT,
+        flags TEXT NOT NULL DEFAULT '',
+        active INTEGER NOT NULL DEFAULT 1,
+        CHECK (start >= 0 AND "end" >= start)
+    );
+    CREATE INDEX segments_document ON segments(document_id, active, seq);
+    CREATE TABLE codes (
+        id TEXT PRIMARY KEY,
+        parent_id TEXT REFERENCES codes(id) ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        include TEXT NOT NULL DEFAULT '',
+        exclude TEXT NOT NULL DEFAULT '',
+        examples TEXT NOT NULL DEFAULT '[]',
+        color TEXT,
+        position INTEGER NOT NULL DEFAULT 0,
+        active INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE TABLE coders (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL DEFAULT 'human' CHECK (kind IN ('human', 'consensus')),
+        created TEXT NOT NULL
+    );
+    CREATE TABLE codings (
+        id INTEGER PRIMARY KEY,
+        segment_id TEXT NOT NULL REFERENCES segments(id) ON DELETE RESTRICT,
+        code_id TEXT NOT NULL REFERENCES codes(id) ON DELETE RESTRICT,
+        coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE RESTRICT,
+        created TEXT NOT NULL,
+        memo TEXT,
+        source TEXT NOT NULL DEFAULT 'manual',
+        UNIQUE (segment_id, code_id, coder_id)
+    );
+    CREATE INDEX codings_code ON codings(code_id);
+    CREATE INDEX codings_coder ON codings(coder_id);
+    -- every coding action, for undo in the TUI and for an audit trail
+    CREATE TABLE coding_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        coder_id INTEGER NOT NULL REFERENCES coders(id),
+        action TEXT NOT NULL,
+        segment_id TEXT NOT NULL,
+        code_id TEXT,
+        payload TEXT
+    );
+    CREATE TABLE documents_done (
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        coder_id INTEGER NOT NULL REFERENCES coders(id),
+        at TEXT NOT NULL,
+        PRIMARY KEY (document_id, coder_id)
+    );
+    CREATE TABLE memos (
+        id INTEGER PRIMARY KEY,
+        target_type TEXT NOT NULL CHECK (target_type IN
+            ('project', 'document', 'segment', 'code', 'theme')),
+        target_id TEXT NOT NULL,
+        coder_id INTEGER REFERENCES coders(id),
+        text TEXT NOT NULL,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE INDEX memos_target ON memos(target_type, target_id);
+    CREATE TABLE foi_answers (
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        options TEXT NOT NULL DEFAULT '[]',
+        qualifier TEXT NOT NULL DEFAULT '',
+        confidence REAL NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        PRIMARY KEY (document_id, question)
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        stage TEXT NOT NULL,
+        started TEXT NOT NULL,
+        finished TEXT,
+        status TEXT NOT NULL DEFAULT 'running',
+        params TEXT NOT NULL DEFAULT '{}',
+        summary TEXT NOT NULL DEFAULT '{}'
+    );
+    -- vectors are keyed by what was embedded, not by segment: re-segmenting reuses them
+    CREATE TABLE embeddings (
+        model_id TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        dim INTEGER NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (model_id, text_hash)
+    ) WITHOUT ROWID;
+    -- derived arrays (e.g. reduced vectors for themes), keyed by a hash of their inputs
+    CREATE TABLE array_cache (
+        key TEXT PRIMARY KEY,
+        dtype TEXT NOT NULL,
+        shape TEXT NOT NULL,
+        data BLOB NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE themes (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        theme_id INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        label TEXT NOT NULL DEFAULT '',
+        keywords TEXT NOT NULL DEFAULT '[]',
+        representative TEXT NOT NULL DEFAULT '[]',
+        doc_share REAL,
+        resembles_code TEXT,
+        score REAL,
+        PRIMARY KEY (run_id, theme_id)
+    );
+    CREATE TABLE theme_members (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        segment_id TEXT NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+        theme_id INTEGER NOT NULL,
+        probability REAL,
+        PRIMARY KEY (run_id, segment_id)
+    );
+    """,
+]

@@ -1,0 +1,255 @@
+"""A qualkit project: a folder with settings, source files and one store.
+
+This is the library API of ``design/api.md``; the CLI and the TUI are thin layers over it.
+Everything returns plain data (dataclasses or pandas DataFrames).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .models import Codeframe, QualkitError
+from .segment import SegmentSettings
+from .settings import SETTINGS_FILE, TEMPLATE, load_settings
+from .store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .ingest.pipeline import IngestReport, Progress
+
+STATE_DIR = ".qualkit"
+DB_FILE = "qualkit.db"
+FOLDERS = ("transcripts", "foi", "codeframes", "exports")
+DEFAULT_CODEFRAME = Path(__file__).parent / "data" / "data-linkage.yaml"
+
+
+class ProjectError(QualkitError):
+    pass
+
+
+def init_project(root: str | Path) -> "Project":
+    """Create the folder layout, settings and store (keeping anything already there)."""
+    root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise ProjectError(f"{root} exists and is not a folder")
+    root.mkdir(parents=True, exist_ok=True)
+    for folder in FOLDERS:
+        (root / folder).mkdir(exist_ok=True)
+    settings = root / SETTINGS_FILE
+    if not settings.exists():
+        settings.write_text(TEMPLATE, encoding="utf-8")
+    codeframe = root / "codeframes" / DEFAULT_CODEFRAME.name
+    if not codeframe.exists() and DEFAULT_CODEFRAME.exists():
+        shutil.copyfile(DEFAULT_CODEFRAME, codeframe)
+    state = root / STATE_DIR
+    state.mkdir(exist_ok=True)
+    # the store holds interview text: keep it out of version control by default
+    (state / ".gitignore").write_text("*\n", encoding="utf-8")
+    return Project(root)
+
+
+def open_project(root: str | Path = ".") -> "Project":
+    root = Path(root)
+    if not ((root / SETTINGS_FILE).exists() or (root / STATE_DIR / DB_FILE).exists()):
+        raise ProjectError(
+            f"{root.resolve()} is not a qualkit project (no {SETTINGS_FILE}); "
+            f"run `qualkit init {root}` first"
+        )
+    return Project(root)
+
+
+class Project:
+    def __init__(self, root: str | Path):
+        self.root = Path(root).resolve()
+        self.settings: dict[str, Any] = load_settings(self.root)
+        state = self.root / STATE_DIR
+        state.mkdir(exist_ok=True)
+        self.cache_dir = state / "cache"
+        self.store = Store(state / DB_FILE)
+        self._codeframe: Codeframe | None = None
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Project({str(self.root)!r})"
+
+    # -- ingest ---------------------------------------------------------------------------
+    @property
+    def segment_settings(self) -> SegmentSettings:
+        return SegmentSettings(**self.settings["segment"])
+
+    def source_paths(self) -> list[Path]:
+        return [self.root / s for s in self.settings["sources"] if (self.root / s).exists()]
+
+    def ingest(self, paths: Iterable[str | Path] | None = None,
+               progress: "Progress | None" = None) -> "IngestReport":
+        """Read files and folders (default: the project's sources) into the store."""
+        from .ingest.pipeline import Ingester
+
+        chosen = [Path(p) for p in paths] if paths else self.source_paths()
+        chosen = [p if p.is_absolute() else (Path.cwd() / p) for p in chosen]
+        run = self.store.start_run("ingest", {"paths": [str(p) for p in chosen]})
+        report = Ingester(self.store, self.root, self.segment_settings).run(chosen, progress)
+        self.store.finish_run(run, report.summary(), "ok" if report.ok else "partial")
+        return report
+
+    # -- reading --------------------------------------------------------------------------
+    def documents(self) -> "pd.DataFrame":
+        import pandas as pd
+
+        rows = [
+            {"document": r["name"], "kind": r["kind"], "path": r["path"],
+             "n_segments": r["n_segments"], "format": r["format"]}
+            for r in self.store.documents()
+        ]
+        cols = ["document", "kind", "path", "n_segments", "format"]
+        docs = pd.DataFrame(rows, columns=cols)
+        attrs = pd.DataFrame([dict(a) for a in self.store.attributes()],
+                             columns=["document", "name", "value"])
+        if attrs.empty:
+            return docs
+        wide = attrs.pivot(index="document", columns="name", values="value").reset_index()
+        wide.columns.name = None
+        wide = wide.rename(columns={c: f"attr_{c}" for c in wide.columns if c in cols[1:]})
+        return docs.merge(wide, on="document", how="left")
+
+    def segments(self, document: str | None = None, speaker: str | None = None,
+                 include_retired: bool = False) -> "pd.DataFrame":
+        import pandas as pd
+
+        cols = ["segment_id", "document", "unit", "speaker", "question", "start", "end",
+                "text", "role", "timestamp", "flags"]
+        rows = [dict(r) for r in self.store.segments(active_only=not include_retired)]
+        df = pd.DataFrame(rows, columns=cols + ["seq", "active"])
+        if document is not None:
+            df = df[df["document"] == self.resolve_document(document)]
+        if speaker is not None:
+            df = df[df["speaker"].fillna("").str.lower() == speaker.lower()]
+        return df[cols].reset_index(drop=True)
+
+    def resolve_document(self, name: str) -> str:
+        """A document's name from its exact name, its file stem, or a unique part of it."""
+        names = [r["name"] for r in self.store.documents()]
+        if name in names:
+            return name
+        stems = [n for n in names if Path(n).stem == name]
+        hits = stems or [n for n in names if name.lower() in n.lower()]
+        if len(hits) == 1:
+            return hits[0]
+        if not hits:
+            raise ProjectError(f"no document matches {name!r}")
+        raise ProjectError(f"{name!r} matches several documents: {', '.join(hits)}")
+
+    def document_text(self, document: str) -> str:
+        return self.store.document_text(self.resolve_document(document))
+
+    # -- codeframe and coding -------------------------------------------------------------
+    @property
+    def codeframe_path(self) -> Path:
+        return self.root / self.settings["codeframe"]
+
+    def codeframe(self) -> Codeframe:
+        """Load and validate the codeframe, and bring the store's codes in line with it."""
+        from .codeframe import load_codeframe
+
+        path = self.codeframe_path
+        if not path.exists():
+            raise ProjectError(f"codeframe {path} not found (set `codeframe:` in {SETTINGS_FILE})")
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if self._codeframe is not None and self._codeframe_digest == digest:
+            return self._codeframe
+        frame = load_codeframe(path)
+        if self.store.get_setting("codeframe_digest") != digest:
+            retired = self.store.sync_codes(frame.codes)
+            self.store.set_setting("codeframe_digest", digest)
+            self.store.set_setting("codes_retired", retired)
+        self._codeframe, self._codeframe_digest = frame, digest
+        return frame
+
+    def _coder(self, coder: str | None) -> str:
+        coder = coder or self.settings.get("coder")
+        if not coder:
+            raise ProjectError("say who is coding: pass coder=... (or set `coder:` in "
+                               f"{SETTINGS_FILE})")
+        return coder
+
+    def code(self, segment_id: str, code_id: str, coder: str | None = None,
+             memo: str | None = None, source: str = "manual") -> bool:
+        """Apply a code to a segment; idempotent. True when something new was saved."""
+        self.codeframe()
+        return self.store.add_coding(segment_id, code_id, self._coder(coder), memo, source)
+
+    def uncode(self, segment_id: str, code_id: str, coder: str | None = None) -> bool:
+        return self.store.remove_coding(segment_id, code_id, self._coder(coder))
+
+    def mark_done(self, document: str, coder: str | None = None) -> None:
+        doc_id = self.store.document_id(self.resolve_document(document))
+        self.store.mark_done(doc_id, self._coder(coder))
+
+    def codings(self, coder: str | None = None) -> "pd.DataFrame":
+        import pandas as pd
+
+        cols = ["segment_id", "document", "code_id", "coder", "created", "memo", "source"]
+        return pd.DataFrame([dict(r) for r in self.store.codings(coder)], columns=cols)
+
+    # -- FOI --------------------------------------------------------------------------------
+    def foi_answers(self) -> "pd.DataFrame":
+        import pandas as pd
+
+        cols = ["document", "question", "answer", "options", "qualifier", "confidence",
+                "start", "end"]
+        rows = []
+        for r in self.store.foi_answers():
+            row = dict(r)
+            row["options"] = json.loads(row["options"])
+            rows.append(row)
+        return pd.DataFrame(rows, columns=cols)
+
+    def foi_tally(self, by: str | None = "authority_type") -> "pd.DataFrame":
+        from .foi_tally import tally
+
+        docs = self.documents()
+        docs = docs[docs["kind"] == "foi"]
+        if by is not None and by not in docs.columns:
+            raise ProjectError(
+                f"no attribute {by!r} on the FOI letters (attributes.csv columns: "
+                f"{', '.join(c for c in docs.columns if c not in ('document', 'kind', 'path', 'n_segments', 'format')) or 'none'})"
+            )
+        return tally(self.foi_answers(), docs, by=by)
+
+    def foi_letter(self, letter: str) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+        """One letter's answers, each with the text it was read from, and its free text."""
+        name = self.resolve_document(letter)
+        text = self.store.document_text(name)
+        answers = self.foi_answers()
+        answers = answers[answers["document"] == name].reset_index(drop=True)
+        answers["evidence"] = [" ".join(text[a:b].split()) for a, b in
+                               zip(answers["start"], answers["end"])]
+        segs = self.segments(document=name)
+        return answers, segs[["segment_id", "question", "start", "end", "text"]]
+
+    # -- status -----------------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        counts = self.store.counts()
+        runs = [
+            {"stage": r["stage"], "started": r["started"], "status": r["status"],
+             "summary": json.loads(r["summary"])}
+            for r in self.store.runs(limit=10)
+        ]
+        by_coder: dict[str, int] = {}
+        for r in self.store.codings():
+            by_coder[r["coder"]] = by_coder.get(r["coder"], 0) + 1
+        return {"root": str(self.root), "counts": counts, "codings_by_coder": by_coder,
+                "runs": runs, "codes_retired": self.store.get_setting("codes_retired", [])}

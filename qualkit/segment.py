@@ -1,0 +1,205 @@
+"""Segmentation: documents into sentences or speaker turns, with character offsets.
+
+Invariants, for every segment: ``document_text[start:end] == text``; a segment never crosses
+a speaker turn; ids are stable across re-runs of unchanged text (they hash the document name,
+unit, speaker, text and the text's occurrence number, not offsets, so an edit elsewhere in the
+document leaves them alone).
+
+spaCy is imported inside ``_nlp``: a blank English pipeline with the rule-based sentencizer
+(no model download), or a pipeline the user installed and named in the project settings.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .models import QualkitError, Segment, Turn
+
+UNITS = ("sentence", "turn")
+SHORT_POLICIES = ("merge", "flag", "keep")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class SegmentSettings:
+    unit: str = "sentence"
+    short_words: int = 3  # a sentence with fewer words than this is a short fragment
+    short_policy: str = "merge"  # merge into a neighbour in the same turn | flag | keep
+    spacy_model: str | None = None  # an installed spaCy pipeline; None = blank English
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise QualkitError(f"unknown segment unit {self.unit!r}; use one of {UNITS}")
+        if self.short_policy not in SHORT_POLICIES:
+            raise QualkitError(
+                f"unknown short_policy {self.short_policy!r}; use one of {SHORT_POLICIES}"
+            )
+
+    def fingerprint(self) -> str:
+        return f"{self.unit}|{self.short_words}|{self.short_policy}|{self.spacy_model or ''}"
+
+
+@lru_cache(maxsize=4)
+def _nlp(model: str | None):
+    import spacy
+
+    if model is None:
+        nlp = spacy.blank("en")
+    else:
+        try:
+            nlp = spacy.load(model)
+        except OSError as e:
+            raise QualkitError(
+                f"spaCy pipeline {model!r} is not installed; install it or remove "
+                "segment.spacy_model from qualkit.yaml"
+            ) from e
+    if not ({"sentencizer", "senter", "parser"} & set(nlp.pipe_names)):
+        nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def segment_id(document: str, unit: str, speaker: str | None, text: str, occurrence: int) -> str:
+    key = "\x1f".join((document, unit, speaker or "", text, str(occurrence)))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _paragraphs(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """Blank-line separated paragraphs inside [start, end), stripped, non-empty."""
+    pos = start
+    for m in _PARAGRAPH_BREAK.finditer(text, start, end):
+        s, e = _strip_span(text, pos, m.start())
+        if e > s:
+            yield s, e
+        pos = m.end()
+    s, e = _strip_span(text, pos, end)
+    if e > s:
+        yield s, e
+
+
+def _units_of(text: str, turns: list[Turn]) -> list[Turn]:
+    """The turns to segment; a document without turns is one speakerless unit."""
+    if turns:
+        return [t for t in turns if t.end > t.start]
+    s, e = _strip_span(text, 0, len(text))
+    return [Turn(s, e)] if e > s else []
+
+
+def _sentence_spans(text: str, units: list[Turn], nlp) -> list[list[tuple[int, int]]]:
+    """For each unit, its sentence spans (absolute offsets)."""
+    pieces: list[tuple[int, int, int]] = []  # (unit index, start, end) of each paragraph
+    for i, u in enumerate(units):
+        pieces.extend((i, s, e) for s, e in _paragraphs(text, u.start, u.end))
+    out: list[list[tuple[int, int]]] = [[] for _ in units]
+    docs = nlp.pipe(text[s:e] for _, s, e in pieces)
+    for (i, s, _e), doc in zip(pieces, docs):
+        for sent in doc.sents:
+            a, b = _strip_span(text, s + sent.start_char, s + sent.end_char)
+            if b > a:
+                out[i].append((a, b))
+    return out
+
+
+def _merge_short(spans: list[tuple[int, int]], text: str, min_words: int) -> list[tuple[int, int]]:
+    """Merge fragments shorter than ``min_words`` into the previous span (or the next one)."""
+    merged: list[tuple[int, int]] = []
+    pending_start: int | None = None  # a leading fragment waiting for the next span
+    for a, b in spans:
+        if pending_start is not None:
+            a, pending_start = pending_start, None
+        if word_count(text[a:b]) < min_words:
+            if merged:
+                merged[-1] = (merged[-1][0], b)
+                continue
+            pending_start = a
+            continue
+        merged.append((a, b))
+    if pending_start is not None:  # the whole unit was short fragments
+        merged.append((pending_start, spans[-1][1]))
+    return merged
+
+
+def segment_document(
+    document: str,
+    text: str,
+    turns: list[Turn],
+    settings: SegmentSettings = SegmentSettings(),
+) -> list[Segment]:
+    """Cut one document into segments under ``settings``."""
+    units = _units_of(text, turns)
+    if settings.unit == "turn":
+        per_unit = [[(u.start, u.end)] for u in units]
+    else:
+        per_unit = _sentence_spans(text, units, _nlp(settings.spacy_model))
+        if settings.short_policy == "merge":
+            per_unit = [_merge_short(spans, text, settings.short_words) if spans else spans
+                        for spans in per_unit]
+    segments: list[Segment] = []
+    seen: Counter[tuple[str | None, str]] = Counter()
+    for unit, spans in zip(units, per_unit):
+        for a, b in spans:
+            seg_text = text[a:b]
+            flags = ""
+            if settings.short_policy != "keep" and word_count(seg_text) < settings.short_words:
+                flags = "short"
+            key = (unit.speaker, seg_text)
+            occurrence = seen[key]
+            seen[key] += 1
+            segments.append(
+                Segment(
+                    id=segment_id(document, settings.unit, unit.speaker, seg_text, occurrence),
+                    document=document,
+                    unit=settings.unit,
+                    start=a,
+                    end=b,
+                    text=seg_text,
+                    speaker=unit.speaker,
+                    role=unit.role,
+                    timestamp=unit.timestamp,
+                    seq=len(segments),
+                    flags=flags,
+                )
+            )
+    return segments
+
+
+def answer_segments(document: str, text: str, spans: list[tuple[str | None, int, int]]) -> list[Segment]:
+    """Segments for the free text of an FOI letter: one per (question, start, end) span."""
+    segments: list[Segment] = []
+    seen: Counter[tuple[str | None, str]] = Counter()
+    for question, start, end in sorted(spans, key=lambda s: (s[1], s[2])):
+        a, b = _strip_span(text, start, end)
+        if b <= a:
+            continue
+        seg_text = text[a:b]
+        occurrence = seen[(question, seg_text)]
+        seen[(question, seg_text)] += 1
+        segments.append(
+            Segment(
+                id=segment_id(document, "answer", question, seg_text, occurrence),
+                document=document,
+                unit="answer",
+                start=a,
+                end=b,
+                text=seg_text,
+                question=question,
+                seq=len(segments),
+            )
+        )
+    return segments

@@ -1,0 +1,90 @@
+"""Project settings: ``qualkit.yaml`` at the project root, merged over the defaults."""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from .models import QualkitError
+
+SETTINGS_FILE = "qualkit.yaml"
+
+DEFAULTS: dict[str, Any] = {
+    # folders (or files) that `qualkit ingest` reads when given no path
+    "sources": ["transcripts", "foi"],
+    "codeframe": "codeframes/data-linkage.yaml",
+    "coder": None,  # default coder name for the CLI and TUI
+    "segment": {
+        "unit": "sentence",  # sentence | turn
+        "short_words": 3,  # fragments with fewer words ("Yeah.", "Mm-hm.") are short
+        "short_policy": "merge",  # merge (into a neighbour in the same turn) | flag | keep
+        "spacy_model": None,  # an installed spaCy pipeline; default: blank English
+    },
+    "embed": {
+        "backend": "onnx-int8",  # onnx-int8 | onnx-fp32 | torch-fp32 (exact)
+        "model_path": None,  # a local sentence-transformers model folder
+        "batch_size": 64,
+    },
+    "themes": {
+        "min_cluster_size": 10,
+        "n_neighbors": 15,
+        "n_components": 5,
+        "seed": 42,
+        "reassign_outliers": False,
+    },
+    "suggest": {"k": 3},
+}
+
+TEMPLATE = """\
+# qualkit project settings. Every key is optional; the defaults are shown.
+sources: [transcripts, foi]        # what `qualkit ingest` reads when given no path
+codeframe: codeframes/data-linkage.yaml
+coder: null                        # your coder name (or pass --coder)
+segment:
+  unit: sentence                   # sentence | turn
+  short_words: 3                   # fragments shorter than this ("Yeah.") are short...
+  short_policy: merge              # ...and are merged into a neighbour | flag | keep
+  spacy_model: null                # an installed spaCy pipeline; default: blank English
+embed:
+  backend: onnx-int8               # onnx-int8 (fast) | onnx-fp32 | torch-fp32 (exact)
+  model_path: null                 # a local sentence-transformers model folder
+themes:
+  min_cluster_size: 10
+  seed: 42
+"""
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any], where: str) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if key not in base:
+            raise QualkitError(f"{where}: unknown setting {key!r}")
+        if isinstance(base[key], dict):
+            if not isinstance(value, dict):
+                raise QualkitError(f"{where}: {key!r} must be a mapping")
+            out[key] = _merge(base[key], value, f"{where} {key}")
+        else:
+            out[key] = value
+    return out
+
+
+def load_settings(root: Path) -> dict[str, Any]:
+    path = root / SETTINGS_FILE
+    if not path.exists():
+        return copy.deepcopy(DEFAULTS)
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise QualkitError(f"{path}{line}: not valid YAML ({getattr(e, 'problem', e)})") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise QualkitError(f"{path}: cannot read ({e})") from None
+    if not isinstance(data, dict):
+        raise QualkitError(f"{path}: expected a mapping of settings")
+    settings = _merge(DEFAULTS, data, str(path))
+    if isinstance(settings["sources"], str):
+        settings["sources"] = [settings["sources"]]
+    return settings

@@ -1,0 +1,54 @@
+"""The core is a library: no UI, no heavy ML at import time (style.md §1)."""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORE_FILES = [p for p in (REPO / "qualkit").rglob("*.py")
+              if "tui" not in p.relative_to(REPO / "qualkit").parts and p.name != "cli.py"]
+HEAVY = ["textual", "typer", "torch", "sentence_transformers", "transformers", "bertopic",
+         "umap", "hdbscan", "spacy", "onnxruntime", "sklearn", "pandas", "rich"]
+
+
+def test_import_qualkit_loads_nothing_heavy():
+    code = (
+        "import sys, importlib\n"
+        "import qualkit\n"
+        "for m in ['qualkit.project', 'qualkit.store', 'qualkit.segment', 'qualkit.codeframe',\n"
+        "          'qualkit.ingest.pipeline', 'qualkit.analyse']:\n"
+        "    importlib.import_module(m)\n"
+        f"heavy = {HEAVY!r}\n"
+        "print(','.join(sorted(m for m in heavy if m in sys.modules)))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=REPO, check=True)
+    assert res.stdout.strip() == "", f"loaded at import: {res.stdout.strip()}"
+
+
+def test_core_modules_never_import_the_ui():
+    offenders = []
+    for path in CORE_FILES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                if name.split(".")[0] in ("textual", "typer") or name == "rich.console":
+                    offenders.append(f"{path.relative_to(REPO)}: {name}")
+    assert not offenders
+
+
+def test_cli_help_loads_no_heavy_library():
+    """`qualkit --help` pays for typer and rich only (what loads is checked, not a timing)."""
+    code = ("import sys\nsys.argv = ['qualkit', '--help']\nimport qualkit.cli as c\n"
+            "try:\n    c.main()\nexcept SystemExit:\n    pass\n"
+            f"print('LOADED:' + ','.join(sorted(m for m in {HEAVY[2:-1]!r} if m in sys.modules)))")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    loaded = [line for line in res.stdout.splitlines() if line.startswith("LOADED:")]
+    assert loaded == ["LOADED:"], res.stdout[-500:] + res.stderr[-500:]
