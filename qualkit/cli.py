@@ -6,7 +6,6 @@ Exit codes: 0 all done; 1 done, but some input was skipped (each named with its 
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Optional
 
@@ -16,7 +15,28 @@ from rich.table import Table
 
 from .models import QualkitError
 
+EXIT_OK, EXIT_PARTIAL, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Group(typer.core.TyperGroup):
+    """Turns a user's mistake (QualkitError) into one red line and exit code 2."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except QualkitError as e:
+            if ctx.params.get("debug"):
+                raise
+            err.print(f"[red]error:[/] {e}", soft_wrap=True)
+            raise typer.Exit(EXIT_ERROR) from None
+        except KeyboardInterrupt:
+            err.print("interrupted; everything saved so far is kept")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
 app = typer.Typer(
+    cls=_Group,
     help="qualkit — qualitative thematic analysis in the terminal.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -27,10 +47,7 @@ foi_app = typer.Typer(help="FOI letters: answers read from each letter, and tall
 app.add_typer(foi_app, name="foi")
 
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
 state = {"project": Path("."), "debug": False}
-
-EXIT_OK, EXIT_PARTIAL, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 @app.callback()
@@ -136,7 +153,12 @@ def segments(
     total = len(df)
     if limit:
         df = df.head(limit)
-    t = Table("id", "document", "speaker", "offsets", "text", expand=True)
+    t = Table(expand=True)
+    t.add_column("id", no_wrap=True, style="dim")
+    t.add_column("document", max_width=24, overflow="ellipsis", no_wrap=True)
+    t.add_column("speaker", max_width=18, overflow="ellipsis")
+    t.add_column("offsets", no_wrap=True, style="dim")
+    t.add_column("text", ratio=1)
     for r in df.itertuples(index=False):
         who = r.speaker if isinstance(r.speaker, str) else (r.question or "")
         t.add_row(r.segment_id, r.document, who or "", f"{r.start}-{r.end}", r.text)
@@ -222,17 +244,7 @@ def analyse() -> None:
 
 
 def main() -> None:
-    debug = "--debug" in sys.argv
-    try:
-        app()
-    except QualkitError as e:
-        if debug:
-            raise
-        err.print(f"[red]error:[/] {e}")
-        sys.exit(EXIT_ERROR)
-    except KeyboardInterrupt:
-        err.print("interrupted; everything saved so far is kept")
-        sys.exit(EXIT_INTERRUPTED)
+    app()
 
 
 if __name__ == "__main__":

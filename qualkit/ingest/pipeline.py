@@ -170,10 +170,10 @@ class Ingester:
 
     @staticmethod
     def _guess_kind(result: ReadResult) -> str:
-        from .foi import looks_like_foi
-
         if result.turns:
             return "transcript"
+        from .foi import looks_like_foi
+
         return "foi" if looks_like_foi(result.text) else "transcript"
 
     def _analyse(self, name: str, kind: str, result: ReadResult, shown: str,

@@ -1,0 +1,97 @@
+"""The CLI as a user meets it: one-line errors, honest exit codes, readable tables."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from conftest import write
+from qualkit.cli import app
+
+runner = CliRunner()
+TALK = ("Interviewer: Do you link health data?\n"
+        "P2: Not yet. The ICB will not sign the agreement, honestly.\n")
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_init_then_ingest_then_status_and_segments(tmp_path):
+    root = tmp_path / "study"
+    assert run("init", str(root)).exit_code == 0
+    for folder in ("transcripts", "foi", "codeframes", "exports"):
+        assert (root / folder).is_dir()
+    assert (root / "qualkit.yaml").exists() and (root / "codeframes/data-linkage.yaml").exists()
+    write(root / "transcripts" / "one.txt", TALK)
+    res = run("-C", str(root), "ingest")
+    assert res.exit_code == 0, res.output
+    assert "1 added" in res.output
+    res = run("-C", str(root), "ingest")
+    assert "1 unchanged" in res.output
+    res = run("-C", str(root), "status")
+    assert res.exit_code == 0 and "documents  1" in res.output
+    res = run("-C", str(root), "segments", "--speaker", "P2")
+    assert res.exit_code == 0 and "ICB will not sign" in res.output
+    assert "Do you link" not in res.output
+
+
+def test_skipped_file_gives_exit_code_1_and_names_it(tmp_path):
+    root = tmp_path / "study"
+    run("init", str(root))
+    write(root / "transcripts" / "one.txt", TALK)
+    write(root / "transcripts" / "empty.txt", "")
+    res = run("-C", str(root), "ingest")
+    assert res.exit_code == 1
+    assert "empty.txt" in res.output and "Traceback" not in res.output
+
+
+def test_not_a_project_is_one_line_and_exit_2(tmp_path):
+    res = run("-C", str(tmp_path), "status")
+    assert res.exit_code == 2
+    assert "not a qualkit project" in res.output and "Traceback" not in res.output
+
+
+def test_codeframe_yaml_error_names_file_and_line(tmp_path):
+    root = tmp_path / "study"
+    run("init", str(root))
+    (root / "codeframes" / "data-linkage.yaml").write_text(
+        "name: x\ncodes:\n  - id: a\n    name: [unclosed\n", encoding="utf-8")
+    res = run("-C", str(root), "codeframe")
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "data-linkage.yaml:" in res.output
+
+
+def test_codeframe_prints_the_tree(tmp_path):
+    root = tmp_path / "study"
+    run("init", str(root))
+    res = run("-C", str(root), "codeframe")
+    assert res.exit_code == 0
+    assert "barrier.health_data.la_knowledge" in res.output
+
+
+def test_code_and_uncode_from_the_command_line(tmp_path):
+    root = tmp_path / "study"
+    run("init", str(root))
+    write(root / "transcripts" / "one.txt", TALK)
+    run("-C", str(root), "ingest")
+    import qualkit as qk
+
+    p = qk.open_project(root)
+    sid = p.segments(speaker="P2")["segment_id"].iloc[0]
+    p.close()
+    assert "saved" in run("-C", str(root), "code", sid, "barrier.health_data.reluctance",
+                          "--coder", "ana").output
+    assert "already" in run("-C", str(root), "code", sid, "barrier.health_data.reluctance",
+                            "--coder", "ana").output
+    res = run("-C", str(root), "code", sid, "no.such.code", "--coder", "ana")
+    assert res.exit_code == 2 and "no code" in res.output
+    assert "removed" in run("-C", str(root), "uncode", sid, "barrier.health_data.reluctance",
+                            "--coder", "ana").output
+
+
+def test_python_dash_m_qualkit_runs():
+    res = subprocess.run([sys.executable, "-m", "qualkit", "--help"], capture_output=True,
+                         text=True)
+    assert res.returncode == 0 and "ingest" in res.stdout
