@@ -1,0 +1,348 @@
+"""Load, validate and save codeframes (YAML).
+
+A codeframe file is a mapping with ``name``, optional ``version`` and ``codes``: a flat list of
+mappings with ``id``, ``name``, optional ``parent`` (another code's id, defined before or after),
+``description``, ``include``, ``exclude``, ``examples`` (a list of phrases) and ``color``. The
+shipped ``codeframes/data-linkage.yaml`` documents the format in its header comment.
+
+Every problem found is reported at once, one per line, as ``file:line: message``, in a single
+:class:`CodeframeError`, so a researcher editing the file can fix them all in one go.
+"""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .models import Code, Codeframe, QualkitError
+
+DEFAULT_FILENAME = "data-linkage.yaml"
+CODE_FIELDS = ("id", "parent", "name", "description", "include", "exclude", "examples", "color")
+TOP_FIELDS = ("name", "version", "codes")
+_TEXT_FIELDS = ("description", "include", "exclude")
+
+
+class CodeframeError(QualkitError):
+    """A codeframe file that cannot be used. ``problems`` lists each ``file:line: message``."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+# ------------------------------------------------------------------------------------ paths
+def bundled_codeframe_path() -> Path:
+    """The data-linkage codeframe shipped with qualkit (package data first, then the repo)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data" / DEFAULT_FILENAME, here.parent / "codeframes" / DEFAULT_FILENAME):
+        if candidate.is_file():
+            return candidate
+    raise CodeframeError([f"the bundled codeframe {DEFAULT_FILENAME} is missing from this install"])
+
+
+def default_codeframe_path(project_root: str | Path) -> Path:
+    """Where a project keeps its codeframe: ``<project_root>/codeframes/data-linkage.yaml``."""
+    return Path(project_root) / "codeframes" / DEFAULT_FILENAME
+
+
+# ------------------------------------------------------------------------------------ loading
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _is_text(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else f" (known fields: {', '.join(known)})"
+
+
+def _mapping_items(node: yaml.MappingNode, where: str, problems: list[tuple[int, str]]):
+    """(key, key_node, value_node) for each key; reports duplicate and non-text keys."""
+    seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append((_line(key_node), f"{where}: a field name must be plain text"))
+            continue
+        key = key_node.value
+        if key in seen:
+            problems.append((_line(key_node), f"{where}: field '{key}' given twice "
+                                              f"(first on line {seen[key]})"))
+            continue
+        seen[key] = _line(key_node)
+        yield key, key_node, value_node
+
+
+def _read_code(entry: yaml.Node, index: int, loader: yaml.SafeLoader,
+               problems: list[tuple[int, str]]) -> Code | None:
+    if not isinstance(entry, yaml.MappingNode):
+        problems.append((_line(entry), f"code entry {index} is not a mapping "
+                                       "(expected 'id:', 'name:' ... under '- ')"))
+        return None
+    where = f"code entry {index}"
+    fields: dict[str, tuple[Any, int]] = {}
+    for key, key_node, value_node in _mapping_items(entry, where, problems):
+        if key not in CODE_FIELDS:
+            problems.append((_line(key_node), f"{where}: unknown field '{key}'"
+                                              + _did_you_mean(key, CODE_FIELDS)))
+            continue
+        fields[key] = (loader.construct_object(value_node, deep=True), _line(value_node))
+        if key == "examples" and isinstance(value_node, yaml.SequenceNode):
+            for item in value_node.value:
+                if not (isinstance(item, yaml.ScalarNode) and item.tag.endswith(":str")):
+                    fields[key] = (fields[key][0], _line(item))  # point at the bad item
+                    break
+    start = _line(entry)
+    code_id, id_line = fields.get("id", (None, start))
+    ok = True
+    if code_id is None:
+        problems.append((start, f"{where} has no id"))
+        ok = False
+    elif not isinstance(code_id, str):
+        problems.append((id_line, f"code id {code_id!r} must be text (put it in quotes)"))
+        ok = False
+    elif not code_id.strip():
+        problems.append((id_line, f"{where} has an empty id"))
+        ok = False
+    elif any(ch.isspace() for ch in code_id):
+        problems.append((id_line, f"code id '{code_id}' contains spaces"))
+        ok = False
+    label = f"code '{code_id}'" if ok else where
+    name, name_line = fields.get("name", (None, start))
+    if name is None or (isinstance(name, str) and not name.strip()):
+        problems.append((name_line, f"{label} has no name"))
+        ok = False
+    elif isinstance(name, (list, dict)):
+        problems.append((name_line, f"{label}: name must be text, not a {type(name).__name__}"))
+        ok = False
+    else:
+        name = str(name)  # YAML reads "name: 2020" as a number; that is still a fine name
+    parent, parent_line = fields.get("parent", (None, start))
+    if parent is not None and not (isinstance(parent, str) and parent.strip()):
+        problems.append((parent_line, f"{label}: parent must be a code id (text), got {parent!r}"))
+        ok = False
+    texts = {}
+    for key in _TEXT_FIELDS + ("color",):
+        value, value_line = fields.get(key, (None, start))
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not _is_text(value):
+            problems.append((value_line, f"{label}: {key} must be text, "
+                                         f"not a {type(value).__name__}"))
+            ok = False
+        texts[key] = value
+    examples, ex_line = fields.get("examples", (None, start))
+    if examples is None:
+        examples = []
+    elif not isinstance(examples, list):
+        problems.append((ex_line, f"{label}: examples must be a list "
+                                  "(one '- \"phrase\"' per line)"))
+        ok = False
+    elif not all(isinstance(e, str) for e in examples):
+        problems.append((ex_line, f"{label}: every example must be text"))
+        ok = False
+    if not ok:
+        return None
+    return Code(id=code_id, name=name.strip(), parent=parent,
+                description=(texts["description"] or "").strip(),
+                include=(texts["include"] or "").strip(),
+                exclude=(texts["exclude"] or "").strip(),
+                examples=tuple(e.strip() for e in examples if e.strip()),
+                color=texts["color"], line=start)
+
+
+def load_codeframe(path: str | Path) -> Codeframe:
+    """Read and validate a codeframe file; codes come back in file order.
+
+    Raises :class:`CodeframeError` listing every problem as ``file:line: message``.
+    """
+    shown = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CodeframeError([f"{shown}: no such codeframe file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CodeframeError([f"{shown}: cannot read the file ({exc})"]) from None
+    problems: list[tuple[int, str]] = []
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        name, version, codes = _read_root(root, loader, problems, Path(path).stem)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        msg = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        raise CodeframeError([f"{shown}:{line}: YAML syntax error: {msg}"]) from None
+    except yaml.YAMLError as exc:
+        raise CodeframeError([f"{shown}: YAML error: {exc}"]) from None
+    finally:
+        loader.dispose()
+    cf = Codeframe(name=name, codes=codes, path=shown, version=version)
+    problems += _structure_problems(cf)
+    if problems:
+        problems.sort(key=lambda p: p[0])
+        raise CodeframeError([f"{shown}:{line}: {msg}" for line, msg in problems])
+    return cf
+
+
+def _read_root(root, loader, problems, stem) -> tuple[str, str | None, list[Code]]:
+    if root is None:
+        problems.append((1, "the file is empty (expected 'name:' and 'codes:')"))
+        return stem, None, []
+    if not isinstance(root, yaml.MappingNode):
+        problems.append((_line(root), "expected a mapping with 'name:' and 'codes:' at the top"))
+        return stem, None, []
+    name, version, codes_node = stem, None, None
+    for key, key_node, value_node in _mapping_items(root, "codeframe", problems):
+        if key == "codes":
+            codes_node = value_node
+            continue
+        if key not in TOP_FIELDS:
+            problems.append((_line(key_node), f"unknown top-level field '{key}'"
+                                              + _did_you_mean(key, TOP_FIELDS)))
+            continue
+        value = loader.construct_object(value_node, deep=True)
+        if key == "name":
+            if not isinstance(value, str) or not value.strip():
+                problems.append((_line(value_node), "the codeframe name must be non-empty text"))
+            else:
+                name = value.strip()
+        elif key == "version" and value is not None:
+            if isinstance(value, (dict, list)):
+                problems.append((_line(value_node), "version must be a number or text"))
+            else:
+                version = str(value)
+    if codes_node is None:
+        problems.append((_line(root), "no 'codes:' list"))
+        return name, version, []
+    if isinstance(codes_node, yaml.ScalarNode) and codes_node.tag.endswith(":null"):
+        return name, version, []
+    if not isinstance(codes_node, yaml.SequenceNode):
+        problems.append((_line(codes_node), "'codes' must be a list of codes (each starting '- id:')"))
+        return name, version, []
+    codes = [_read_code(entry, i, loader, problems) for i, entry in enumerate(codes_node.value, 1)]
+    return name, version, [c for c in codes if c is not None]
+
+
+# ------------------------------------------------------------------------------------ checks
+def _structure_problems(cf: Codeframe) -> list[tuple[int, str]]:
+    """Duplicate ids, unknown parents, cycles, and bad ids/names on Code objects."""
+    problems: list[tuple[int, str]] = []
+    first: dict[str, Code] = {}
+    for code in cf.codes:
+        line = code.line or 0
+        if not isinstance(code.id, str) or not code.id.strip() or any(ch.isspace() for ch in code.id):
+            problems.append((line, f"bad code id {code.id!r} (must be non-empty, no spaces)"))
+        if not isinstance(code.name, str) or not code.name.strip():
+            problems.append((line, f"code '{code.id}' has no name"))
+        if code.id in first:
+            where = f" (first defined on line {first[code.id].line})" if first[code.id].line else ""
+            problems.append((line, f"duplicate code id '{code.id}'{where}"))
+        else:
+            first[code.id] = code
+    for code in cf.codes:
+        if code.parent is not None and code.parent not in first:
+            hint = difflib.get_close_matches(code.parent, list(first), n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+            problems.append((code.line or 0, f"code '{code.id}' has unknown parent "
+                                             f"'{code.parent}'{extra}"))
+    reported: set[str] = set()
+    for code in cf.codes:
+        chain, cur = [code.id], first.get(code.parent) if code.parent else None
+        while cur is not None and cur.id not in chain:
+            chain.append(cur.id)
+            cur = first.get(cur.parent) if cur.parent else None
+        if cur is None or cur.id in reported:
+            continue
+        loop = chain[chain.index(cur.id):]
+        reported.update(loop)
+        start = min(loop, key=lambda i: first[i].line or 0)
+        k = loop.index(start)
+        ordered = loop[k:] + loop[:k] + [start]
+        problems.append((first[start].line or 0, "parent cycle: " + " → ".join(ordered)))
+    return problems
+
+
+def codeframe_problems(cf: Codeframe) -> list[str]:
+    """Every structural problem of an in-memory codeframe, as ``file:line: message`` strings."""
+    shown = cf.path or "<codeframe>"
+    return [f"{shown}:{line}: {msg}" if line else f"{shown}: {msg}"
+            for line, msg in sorted(_structure_problems(cf), key=lambda p: p[0])]
+
+
+def validate(cf: Codeframe) -> Codeframe:
+    """Check a codeframe built or edited in memory; raise :class:`CodeframeError` if broken."""
+    problems = codeframe_problems(cf)
+    if problems:
+        raise CodeframeError(problems)
+    return cf
+
+
+# ------------------------------------------------------------------------------------ saving
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow=False, indentless=False):  # indent list items under keys
+        return super().increase_indent(flow, False)
+
+
+def _code_dict(code: Code) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": code.id}
+    if code.parent:
+        out["parent"] = code.parent
+    out["name"] = code.name
+    for key in _TEXT_FIELDS:
+        if getattr(code, key):
+            out[key] = getattr(code, key)
+    if code.examples:
+        out["examples"] = list(code.examples)
+    if code.color:
+        out["color"] = code.color
+    return out
+
+
+def dump_codeframe(cf: Codeframe, path: str | Path) -> Path:
+    """Write ``cf`` as YAML that :func:`load_codeframe` reads back to the same codes."""
+    validate(cf)
+    doc: dict[str, Any] = {"name": cf.name}
+    if cf.version is not None:
+        doc["version"] = int(cf.version) if str(cf.version).isdigit() else cf.version
+    doc["codes"] = [_code_dict(c) for c in cf.codes]
+    body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=92)
+    header = ("# qualkit codeframe (written by qualkit). Fields of each code: id, name, parent,\n"
+              "# description, include, exclude, examples (a list), color.\n")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------------ display
+def code_tree_lines(cf: Codeframe) -> list[tuple[int, Code]]:
+    """Codes depth-first in file order as ``(depth, code)``; depth 0 for top-level codes.
+
+    Codes whose parent is unknown count as top-level; codes caught in a cycle (only possible
+    if the codeframe was not validated) are listed last at depth 0 so none is lost.
+    """
+    ids = {c.id for c in cf.codes}
+    out: list[tuple[int, Code]] = []
+    seen: set[int] = set()
+
+    def walk(code: Code, depth: int) -> None:
+        if id(code) in seen:
+            return
+        seen.add(id(code))
+        out.append((depth, code))
+        for child in cf.codes:
+            if child.parent == code.id and child is not code:
+                walk(child, depth + 1)
+
+    for code in cf.codes:
+        if code.parent is None or code.parent not in ids:
+            walk(code, 0)
+    for code in cf.codes:
+        if id(code) not in seen:
+            walk(code, 0)
+    return out
