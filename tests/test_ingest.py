@@ -145,3 +145,45 @@ def test_bad_attributes_csv_is_a_warning_not_a_failure(project):
     write(project.root / "transcripts" / "attributes.csv", "name;type\na.txt;x\n")
     report = project.ingest()
     assert report.ok and any("no 'file' column" in w for w in report.warnings)
+
+
+def test_foi_letters_are_recognised_without_attributes(project):
+    """Sample letters, copied without attributes.csv, are still read as FOI letters —
+    including one whose 'Option: Yes' lines look like speaker turns."""
+    import shutil
+
+    repo_foi = Path(__file__).resolve().parents[1] / "foi"
+    dest = project.root / "foi"
+    for name in ("bramford-county-council.txt", "eastholme-qa.txt"):
+        shutil.copy(repo_foi / name, dest / name)
+    write(project.root / "transcripts" / "a.txt", INTERVIEW)
+    project.ingest()
+    kinds = project.documents().set_index("document")["kind"].to_dict()
+    assert kinds == {"bramford-county-council.txt": "foi", "eastholme-qa.txt": "foi",
+                     "a.txt": "transcript"}
+    answers = project.foi_answers()
+    assert set(answers["document"]) == {"bramford-county-council.txt", "eastholme-qa.txt"}
+    free = project.segments()
+    free = free[free["document"] == "eastholme-qa.txt"]
+    assert (free["unit"] == "answer").all() and free["question"].notna().any()
+
+
+def test_bad_foi_letters_are_reported_plainly_and_the_batch_goes_on(project):
+    foi = project.root / "foi"
+    write(foi / "nothing.txt", "Dear Requester,\n\nFreedom of Information request FOI-1.\n\n"
+          "We acknowledge your request and will reply in due course.\n\nYours faithfully\n")
+    write(foi / "empty.txt", "")
+    write(foi / "chat.txt", INTERVIEW)
+    write(foi / "good.txt", "Freedom of Information Act 2000 — our response\n\n"
+          "1. Do you currently link your education and social care data for children and "
+          "young people?\nYes\n")
+    write(foi / "attributes.csv", "file,kind\nnothing.txt,foi\nchat.txt,foi\ngood.txt,foi\n")
+    report = project.ingest([foi])
+    assert sorted(report.added) == ["foi/chat.txt", "foi/good.txt", "foi/nothing.txt"]
+    assert [(Path(p).name, r) for p, r in report.skipped] == [("empty.txt", "file is empty")]
+    joined = "\n".join(report.warnings)
+    assert "foi/nothing.txt" in joined and "foi/chat.txt" in joined
+    answers = project.foi_answers().set_index(["document", "question"])
+    assert answers.loc[("good.txt", "q1_link_edu_social"), "answer"] == "yes"
+    assert (answers.loc["nothing.txt", "answer"] == "unclear").all()
+    assert project.store.integrity_ok()

@@ -170,10 +170,11 @@ class Ingester:
 
     @staticmethod
     def _guess_kind(result: ReadResult) -> str:
-        if result.turns:
+        if result.format in ("vtt", "srt"):
             return "transcript"
         from .foi import looks_like_foi
 
+        # before speaker turns: "School census: Yes" lines in a letter look like turns
         return "foi" if looks_like_foi(result.text) else "transcript"
 
     def _analyse(self, name: str, kind: str, result: ReadResult, shown: str,
