@@ -111,20 +111,22 @@ def _read_code(entry: yaml.Node, index: int, loader: yaml.SafeLoader,
     elif any(ch.isspace() for ch in code_id):
         problems.append((id_line, f"code id '{code_id}' contains spaces"))
         ok = False
+    # past this point problems are reported but the code is kept (when its id is usable), so
+    # duplicate ids, unknown parents and cycles are still checked; loading fails anyway
     label = f"code '{code_id}'" if ok else where
     name, name_line = fields.get("name", (None, start))
     if name is None or (isinstance(name, str) and not name.strip()):
         problems.append((name_line, f"{label} has no name"))
-        ok = False
+        name = ""
     elif isinstance(name, (list, dict)):
         problems.append((name_line, f"{label}: name must be text, not a {type(name).__name__}"))
-        ok = False
+        name = ""
     else:
         name = str(name)  # YAML reads "name: 2020" as a number; that is still a fine name
     parent, parent_line = fields.get("parent", (None, start))
     if parent is not None and not (isinstance(parent, str) and parent.strip()):
         problems.append((parent_line, f"{label}: parent must be a code id (text), got {parent!r}"))
-        ok = False
+        parent = None
     texts = {}
     for key in _TEXT_FIELDS + ("color",):
         value, value_line = fields.get(key, (None, start))
@@ -133,7 +135,7 @@ def _read_code(entry: yaml.Node, index: int, loader: yaml.SafeLoader,
         if not _is_text(value):
             problems.append((value_line, f"{label}: {key} must be text, "
                                          f"not a {type(value).__name__}"))
-            ok = False
+            value = None
         texts[key] = value
     examples, ex_line = fields.get("examples", (None, start))
     if examples is None:
@@ -141,10 +143,10 @@ def _read_code(entry: yaml.Node, index: int, loader: yaml.SafeLoader,
     elif not isinstance(examples, list):
         problems.append((ex_line, f"{label}: examples must be a list "
                                   "(one '- \"phrase\"' per line)"))
-        ok = False
+        examples = []
     elif not all(isinstance(e, str) for e in examples):
         problems.append((ex_line, f"{label}: every example must be text"))
-        ok = False
+        examples = [e for e in examples if isinstance(e, str)]
     if not ok:
         return None
     return Code(id=code_id, name=name.strip(), parent=parent,
@@ -182,7 +184,7 @@ def load_codeframe(path: str | Path) -> Codeframe:
     finally:
         loader.dispose()
     cf = Codeframe(name=name, codes=codes, path=shown, version=version)
-    problems += _structure_problems(cf)
+    problems += _structure_problems(cf, check_fields=False)  # fields were checked above
     if problems:
         problems.sort(key=lambda p: p[0])
         raise CodeframeError([f"{shown}:{line}: {msg}" for line, msg in problems])
@@ -229,15 +231,16 @@ def _read_root(root, loader, problems, stem) -> tuple[str, str | None, list[Code
 
 
 # ------------------------------------------------------------------------------------ checks
-def _structure_problems(cf: Codeframe) -> list[tuple[int, str]]:
-    """Duplicate ids, unknown parents, cycles, and bad ids/names on Code objects."""
+def _structure_problems(cf: Codeframe, check_fields: bool = True) -> list[tuple[int, str]]:
+    """Duplicate ids, unknown parents, cycles (and bad ids/names when ``check_fields``)."""
     problems: list[tuple[int, str]] = []
     first: dict[str, Code] = {}
     for code in cf.codes:
         line = code.line or 0
-        if not isinstance(code.id, str) or not code.id.strip() or any(ch.isspace() for ch in code.id):
+        bad_id = not isinstance(code.id, str) or not code.id.strip() or any(ch.isspace() for ch in code.id)
+        if check_fields and bad_id:
             problems.append((line, f"bad code id {code.id!r} (must be non-empty, no spaces)"))
-        if not isinstance(code.name, str) or not code.name.strip():
+        if check_fields and (not isinstance(code.name, str) or not code.name.strip()):
             problems.append((line, f"code '{code.id}' has no name"))
         if code.id in first:
             where = f" (first defined on line {first[code.id].line})" if first[code.id].line else ""

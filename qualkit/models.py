@@ -61,7 +61,7 @@ class Code:
     exclude: str = ""
     examples: tuple[str, ...] = ()
     color: str | None = None
-    line: int | None = None  # line in the codeframe file, for messages
+    line: int | None = field(default=None, compare=False)  # line in the file, for messages
 
     @property
     def depth(self) -> int:

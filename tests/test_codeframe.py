@@ -318,6 +318,24 @@ def test_all_problems_reported_together(tmp_path):
     ]
 
 
+def test_entry_with_other_errors_still_checked_for_duplicates_and_parents(tmp_path):
+    path = write(tmp_path, """
+        name: x
+        codes:
+          - id: a
+            examples: not a list
+          - id: a
+            name: A
+            parent: zz
+    """)
+    assert problems_of(path) == [
+        f"{path}:3: code 'a' has no name",
+        f"{path}:4: code 'a': examples must be a list (one '- \"phrase\"' per line)",
+        f"{path}:5: duplicate code id 'a' (first defined on line 3)",
+        f"{path}:5: code 'a' has unknown parent 'zz'",
+    ]
+
+
 def test_top_level_problems(tmp_path):
     path = write(tmp_path, """
         name: ""
