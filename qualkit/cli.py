@@ -195,6 +195,109 @@ def uncode(segment_id: str, code_id: str,
     out.print("removed" if _open().uncode(segment_id, code_id, coder=coder) else "was not coded")
 
 
+# -- embeddings, themes, suggestions ----------------------------------------------------------
+def _bar(label: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=err, transient=True)
+
+
+def _embed_progress(bar):
+    task = bar.add_task("", total=None)
+    return lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@app.command()
+def embed() -> None:
+    """Embed every segment not yet cached (offline model; see qualkit.yaml `embed:`)."""
+    p = _open()
+    with _bar("Embedding") as bar:
+        n = p.embed(progress=_embed_progress(bar))
+    total = len(p.segments())
+    out.print(f"Embedded {n} new texts; all {total} segments have vectors "
+              f"(unchanged texts come from the cache).")
+
+
+@app.command()
+def themes(
+    min_cluster_size: Optional[int] = typer.Option(None, "--min-cluster-size", "-m",
+                                                   help="Smallest theme (HDBSCAN)."),
+    reassign_outliers: bool = typer.Option(False, "--reassign-outliers",
+                                           help="Put outliers into their nearest theme."),
+    role: Optional[str] = typer.Option(None, "--role", help="Only this speaker role."),
+    question: Optional[str] = typer.Option(None, "--question",
+                                           help="Only this FOI question (e.g. q4_uses)."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="transcript or foi."),
+    where: Optional[list[str]] = typer.Option(None, "--where",
+                                              help="ATTRIBUTE=VALUE (repeatable)."),
+    include_interviewer: bool = typer.Option(False, "--include-interviewer"),
+) -> None:
+    """Find candidate themes (BERTopic on cached vectors) and store the run."""
+    options: dict = {"reassign_outliers": reassign_outliers, "role": role, "question": question,
+                     "kind": kind, "include_interviewer": include_interviewer}
+    if min_cluster_size is not None:
+        options["min_cluster_size"] = min_cluster_size
+    if where:
+        pairs = [w.split("=", 1) for w in where]
+        if any(len(pair) != 2 for pair in pairs):
+            raise QualkitError("--where takes ATTRIBUTE=VALUE")
+        options["where"] = dict(pairs)
+    options = {k: v for k, v in options.items() if v not in (None, False)}
+    p = _open()
+    with _bar("Embedding") as bar:
+        df = p.themes(progress=_embed_progress(bar), **options)
+    _print_themes(p, df)
+
+
+def _print_themes(p, df) -> None:
+    texts = p.segments().set_index("segment_id")["text"]
+    t = Table(expand=True, title=f"Candidate themes (run {df.attrs.get('run_id')}, "
+              f"{df.attrs.get('method')}, {df.attrs.get('segments')} segments)",
+              title_justify="left")
+    t.add_column("#", no_wrap=True)
+    t.add_column("size", no_wrap=True)
+    t.add_column("docs", no_wrap=True)
+    t.add_column("keywords", ratio=1)
+    t.add_column("resembles", ratio=1)
+    t.add_column("representative", ratio=2)
+    for r in df.itertuples(index=False):
+        rep = texts.get(r.representative[0], "") if len(r.representative) else ""
+        rep = rep if len(rep) < 160 else rep[:157] + "..."
+        t.add_row(str(r.theme_id), str(r.size), f"{r.doc_share:.0%}", ", ".join(r.keywords[:6]),
+                  f"{r.resembles_code or ''} ({r.score:.2f})" if r.resembles_code else "",
+                  f"“{rep}”")
+    out.print(t)
+    for m in df.attrs.get("messages", []):
+        out.print(f"[dim]{m}[/]")
+
+
+@app.command()
+def suggest(
+    segment: Optional[list[str]] = typer.Option(None, "--segment", "-s", help="Segment id(s)."),
+    doc: Optional[str] = typer.Option(None, "--doc", help="All segments of a document."),
+    k: int = typer.Option(3, "-k", help="Suggestions per segment."),
+    limit: int = typer.Option(20, "--limit", "-n", help="Segments to show (0 = all)."),
+) -> None:
+    """Ranked code suggestions for segments (never applied: you decide)."""
+    p = _open()
+    ids = list(segment) if segment else None
+    if ids is None and doc:
+        ids = list(p.segments(document=doc)["segment_id"])
+    if ids is None:
+        ids = list(p.segments()["segment_id"])
+    if limit:
+        ids = ids[:limit]
+    df = p.suggest(segment_ids=ids, k=k)
+    texts = p.segments().set_index("segment_id")["text"]
+    t = Table("segment", "text", "suggestions", expand=True)
+    for sid, group in df.groupby("segment_id", sort=False):
+        lines = "\n".join(f"{r.rank}. [cyan]{r.code_id}[/] {r.score:.2f} [dim]{r.evidence}[/]"
+                          for r in group.itertuples(index=False))
+        t.add_row(sid, texts.get(sid, ""), lines)
+    out.print(t)
+
+
 # -- FOI --------------------------------------------------------------------------------------
 @foi_app.command("tally")
 def foi_tally(by: str = typer.Option("authority_type", "--by",
@@ -238,7 +341,10 @@ def analyse() -> None:
     p = _open()
     report = _ingest(p, None)
     _print_ingest(report)
-    for line in run_analysis(p, report, out.print):
+    with _bar("Working") as bar:
+        lines = run_analysis(p, report, say=lambda m: err.print(f"[dim]{m}[/]"),
+                             progress=_embed_progress(bar))
+    for line in lines:
         out.print(line)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_PARTIAL)
 

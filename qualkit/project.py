@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +72,7 @@ class Project:
         self.cache_dir = state / "cache"
         self.store = Store(state / DB_FILE)
         self._codeframe: Codeframe | None = None
+        self._embedder_override: Any = None
 
     def close(self) -> None:
         self.store.close()
@@ -203,6 +204,82 @@ class Project:
 
         cols = ["segment_id", "document", "code_id", "coder", "created", "memo", "source"]
         return pd.DataFrame([dict(r) for r in self.store.codings(coder)], columns=cols)
+
+    # -- embeddings, themes, suggestions -------------------------------------------------
+    def set_embedder(self, embedder: Any) -> None:
+        """Use your own embedder (anything with ``model_id``, ``dim`` and
+        ``encode(texts, progress=None, batch_size=64)``) instead of the settings' one."""
+        self._embedder_override = embedder
+
+    def embed(self, progress: "Callable[[int, int], None] | None" = None) -> int:
+        """Embed every active segment not yet cached; returns how many were embedded now."""
+        from .vectors import vectors_for
+
+        texts = list(self.segments()["text"])
+        run = self.store.start_run("embed", {"backend": self.settings["embed"]["backend"]})
+        _, computed = vectors_for(self, texts, progress)
+        self.store.finish_run(run, {"segments": len(texts), "embedded_now": computed})
+        return computed
+
+    def themes(self, progress: "Callable[[int, int], None] | None" = None,
+               **options: Any) -> "pd.DataFrame":
+        """Fit and store candidate themes. Options: ThemeParams fields (min_cluster_size,
+        n_neighbors, reassign_outliers, ...) and filters (kind, role, speaker, question,
+        where={attribute: value}, include_interviewer, include_short). The frame's ``attrs``
+        carry run_id, method, messages and outliers."""
+        from .theme_runs import run_themes
+
+        return run_themes(self, progress, **options)
+
+    def theme_members(self, run_id: int | None = None) -> "pd.DataFrame":
+        """segment_id, theme_id (-1 = outlier), probability, text for a stored themes run."""
+        import pandas as pd
+
+        run = run_id or self._latest_theme_run()
+        members = pd.DataFrame([dict(r) for r in self.store.theme_members(run)],
+                               columns=["segment_id", "theme_id", "probability"])
+        return members.merge(self.segments()[["segment_id", "document", "text"]],
+                             on="segment_id", how="left")
+
+    def _latest_theme_run(self) -> int:
+        row = self.store.latest_theme_run()
+        if row is None:
+            raise ProjectError("no themes yet: run `qualkit themes` first")
+        return row["id"]
+
+    def suggest(self, segment_ids: list[str] | None = None, k: int | None = None,
+                coder: str | None = None) -> "pd.DataFrame":
+        """Ranked code suggestions per segment: segment_id, rank, code_id, score, evidence.
+
+        Learns from the codings made so far (``coder``'s only, when given). Never applies
+        anything."""
+        from .suggest import parent_map, suggest
+        from .vectors import code_vectors, get_project_embedder, vectors_for
+
+        k = k or int(self.settings["suggest"]["k"])
+        segs = self.segments()
+        if segment_ids is not None:
+            unknown = set(segment_ids) - set(segs["segment_id"])
+            if unknown:
+                raise ProjectError(f"no segment with id {sorted(unknown)[0]!r}")
+            segs = segs.set_index("segment_id").loc[list(segment_ids)].reset_index()
+        embedder = get_project_embedder(self)
+        code_ids, cvecs = code_vectors(self, embedder=embedder)
+        vecs, _ = vectors_for(self, list(segs["text"]), embedder=embedder)
+        coded = self.codings(coder).merge(self.segments(include_retired=True)[
+            ["segment_id", "text"]], on="segment_id")
+        coded = coded[coded["code_id"].isin(code_ids)]
+        coded_vecs = None
+        if len(coded):
+            coded_vecs, _ = vectors_for(self, list(coded["text"]), embedder=embedder)
+        skip = None
+        if coder is not None:  # what this coder already applied is not suggested again
+            skip = coded.groupby("segment_id")["code_id"].apply(list).to_dict()
+        return suggest(vecs, list(segs["segment_id"]), code_ids, cvecs,
+                       coded_vectors=coded_vecs,
+                       coded_labels=list(coded["code_id"]) if len(coded) else None,
+                       coded_segment_ids=list(coded["segment_id"]) if len(coded) else None,
+                       parents=parent_map(self.codeframe()), skip=skip, k=k)
 
     # -- FOI --------------------------------------------------------------------------------
     def foi_answers(self) -> "pd.DataFrame":

@@ -22,6 +22,7 @@ from .models import QualkitError, Segment, Turn
 UNITS = ("sentence", "turn")
 SHORT_POLICIES = ("merge", "flag", "keep")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_OPENERS = "[({“‘\"'"
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
@@ -109,11 +110,28 @@ def _sentence_spans(text: str, units: list[Turn], nlp) -> list[list[tuple[int, i
     out: list[list[tuple[int, int]]] = [[] for _ in units]
     docs = nlp.pipe(text[s:e] for _, s, e in pieces)
     for (i, s, _e), doc in zip(pieces, docs):
-        for sent in doc.sents:
-            a, b = _strip_span(text, s + sent.start_char, s + sent.end_char)
+        spans = [(s + sent.start_char, s + sent.end_char) for sent in doc.sents]
+        for a, b in _move_openers(text, spans):
+            a, b = _strip_span(text, a, b)
             if b > a:
                 out[i].append((a, b))
     return out
+
+
+def _move_openers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentencizer leaves an opening bracket or quote after a full stop with the sentence
+    before ("cases. [laughs] The"): hand it to the sentence it opens."""
+    spans = list(spans)
+    for j in range(len(spans) - 1):
+        a, b = spans[j]
+        cut = b
+        while cut > a and (text[cut - 1] in _OPENERS or text[cut - 1].isspace()):
+            cut -= 1
+        # only a run that starts with a space opens something: "no.'" closes a quote
+        if cut < b and text[cut].isspace() and text[cut:b].strip() and cut > a:
+            spans[j] = (a, cut)
+            spans[j + 1] = (cut, spans[j + 1][1])
+    return spans
 
 
 def _merge_short(spans: list[tuple[int, int]], text: str, min_words: int) -> list[tuple[int, int]]:

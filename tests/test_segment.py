@@ -108,3 +108,18 @@ def test_property_every_segment_slices_back_to_its_text(dialogue, unit, policy):
     assert [s.start for s in segs] == sorted(s.start for s in segs)
     assert all(a.end <= b.start for a, b in zip(segs, segs[1:]))
     assert len({s.id for s in segs}) == len(segs)
+
+
+def test_an_opening_bracket_goes_with_the_sentence_it_opens():
+    text = "P1: Oh, several business cases. [laughs] The problem is money. “Quoted,” she said."
+    segs = segment_document("d.txt", text, turns_of(text, ["P1"]))
+    assert [s.text for s in segs] == ["Oh, several business cases.",
+                                      "[laughs] The problem is money.",
+                                      "“Quoted,” she said."]
+
+
+def test_a_closing_straight_quote_stays_with_its_sentence():
+    text = "P1: He said 'no.' Then he left. She said \"fine.\" So we went."
+    segs = segment_document("d.txt", text, turns_of(text, ["P1"]))
+    assert [s.text for s in segs] == ["He said 'no.'", "Then he left.", 'She said "fine."',
+                                      "So we went."]
