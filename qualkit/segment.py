@@ -19,6 +19,8 @@ from functools import lru_cache
 
 from .models import QualkitError, Segment, Turn
 
+# bump when segmentation rules change: documents are then re-segmented on the next ingest
+SEGMENTER_VERSION = 2
 UNITS = ("sentence", "turn")
 SHORT_POLICIES = ("merge", "flag", "keep")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -42,7 +44,8 @@ class SegmentSettings:
             )
 
     def fingerprint(self) -> str:
-        return f"{self.unit}|{self.short_words}|{self.short_policy}|{self.spacy_model or ''}"
+        return (f"v{SEGMENTER_VERSION}|{self.unit}|{self.short_words}|{self.short_policy}|"
+                f"{self.spacy_model or ''}")
 
 
 @lru_cache(maxsize=4)

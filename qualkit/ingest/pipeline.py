@@ -184,6 +184,17 @@ class Ingester:
         from .foi import parse_letter
 
         letter = parse_letter(result.text)
-        report.warnings.extend(f"{shown}: {p}" for p in letter.problems)
+        if letter.problems:
+            report.warnings.append(f"{shown}: {_fold_problems(letter.problems)}")
         spans = [(ft.question, ft.start, ft.end) for ft in letter.free_text]
         return answer_segments(name, result.text, spans), list(letter.answers)
+
+
+def _fold_problems(problems: list[str]) -> str:
+    """One line per letter: 'q1_...: answer unclear' problems become a count of questions."""
+    unclear = [p.split(":")[0] for p in problems if p.endswith("answer unclear")]
+    other = [p for p in problems if not p.endswith("answer unclear")]
+    if unclear:
+        other.append(f"{len(unclear)} question{'s' * (len(unclear) != 1)} unclear "
+                     f"({', '.join(unclear)})")
+    return "; ".join(other)
