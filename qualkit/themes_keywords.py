@@ -8,9 +8,39 @@ takes the labels as ``y`` (``BaseCluster``), and the cached vectors are passed a
 """
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
+
+# Talk that fills interviews but names no theme; added to scikit-learn's English stop words.
+FILLERS = frozenset("""
+    um umm erm er uh ah oh mm mmm hmm mhm yeah yep yup yes okay ok right sorry fine thanks
+    thank gosh wow sort kind know mean think guess suppose really just actually basically
+    literally obviously probably maybe quite pretty lot lots bit thing things stuff got gonna
+    wanna going say said like laughs laughter crosstalk inaudible pause
+""".split())
+_ANNOTATION = re.compile(r"[\[(](?:laughs?|laughter|cross-?talk|inaudible|pause|sighs?|"
+                         r"overlapping|unclear|coughs?)[^\])]*[\])]", re.I)
+_CONTRACTION = re.compile(r"(?i)\b(can|won|shan)['’]t\b|n['’]t\b|['’](s|ve|re|ll|d|m)\b")
+
+
+def _expand(m: re.Match) -> str:
+    if m.group(1):  # can't, won't, shan't
+        return {"can": "can not", "won": "will not", "shan": "shall not"}[m.group(1).lower()]
+    return " not" if m.group(0).lower().startswith("n") else ""
+
+
+def clean_for_keywords(text: str) -> str:
+    """Drop transcript annotations and contraction endings, so BERTopic's own cleaning (which
+    strips apostrophes: "that's" -> "thats") leaves words the stop list knows."""
+    return _CONTRACTION.sub(_expand, _ANNOTATION.sub(" ", text or ""))
+
+
+def stop_words() -> list[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return sorted(ENGLISH_STOP_WORDS | FILLERS)
 
 
 def ctfidf_keywords(
@@ -23,7 +53,7 @@ def ctfidf_keywords(
 ) -> dict[int, list[str]]:
     """Top c-TF-IDF keywords per label (label -1, the outliers, is not returned).
 
-    English stop words are removed and 1..``ngram_max``-word n-grams are counted. Returns ``{}``
+    English stop words and interview fillers (``FILLERS``) are removed and 1..``ngram_max``-word n-grams are counted. Returns ``{}``
     when the texts contain no countable word at all (e.g. only stop words).
     """
     t = time.perf_counter()
@@ -44,7 +74,7 @@ def ctfidf_keywords(
         umap_model=BaseDimensionalityReduction(),
         hdbscan_model=BaseCluster(),
         vectorizer_model=CountVectorizer(
-            stop_words="english", ngram_range=(1, max(1, ngram_max)), min_df=1
+            stop_words=stop_words(), ngram_range=(1, max(1, ngram_max)), min_df=1
         ),
         ctfidf_model=ClassTfidfTransformer(),
         top_n_words=top_n_words,
@@ -53,7 +83,7 @@ def ctfidf_keywords(
     )
     try:
         topics, _ = model.fit_transform(
-            [s or "" for s in texts], embeddings=np.asarray(vectors), y=labels
+            [clean_for_keywords(s) for s in texts], embeddings=np.asarray(vectors), y=labels
         )
     except ValueError as exc:  # "empty vocabulary; perhaps the documents only contain stop words"
         if "vocabulary" in str(exc):

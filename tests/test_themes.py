@@ -366,3 +366,14 @@ def test_damaged_cache_entry_is_recomputed(corpus, fitted):
                      ThemeParams(), cache=damaged)
     assert res.timings["umap"] > 0 and res.timings["knn"] == pytest.approx(0, abs=0.05)
     pd.testing.assert_frame_equal(res.themes, base.themes)
+
+
+def test_keywords_skip_contractions_fillers_and_annotations():
+    from qualkit.themes_keywords import clean_for_keywords, stop_words
+
+    cleaned = clean_for_keywords("That’s fine, we’ve got it. [laughs] They didn't. (crosstalk)")
+    assert "’" not in cleaned and "laughs" not in cleaned and "crosstalk" not in cleaned
+    assert "did not" in cleaned
+    stops = set(stop_words())
+    assert {"um", "yeah", "know", "that", "the"} <= stops
+    assert not {"identifier", "dashboard", "nhs", "funding"} & stops
