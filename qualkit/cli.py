@@ -46,7 +46,7 @@ foi_app = typer.Typer(help="FOI letters: answers read from each letter, and tall
                       no_args_is_help=True)
 app.add_typer(foi_app, name="foi")
 
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)
 state = {"project": Path("."), "debug": False}
 
 

@@ -156,7 +156,7 @@ def load_embedder(spec: ModelSpec, cache_dir: Path, backend: str,
                   threads: int | None = None) -> OnnxEmbedder:
     directory = model_dir(cache_dir, spec)
     meta = read_meta(directory, spec) or export(spec, directory)
-    effective, note = _effective(meta, backend)
+    effective, note = effective_backend(meta, backend)
     if note:
         warnings.warn(note, RuntimeWarning, stacklevel=3)
     return OnnxEmbedder(directory / meta[effective]["file"], spec, effective, threads, meta, note)
@@ -168,7 +168,7 @@ def prepare(spec: ModelSpec, cache_dir: Path, backend: str) -> dict:
     exported = meta is None
     if meta is None:
         meta = export(spec, directory)
-    effective, note = _effective(meta, backend)
+    effective, note = effective_backend(meta, backend)
     entry = meta[effective]
     return {"backend": effective, "model_id": f"{spec.identity}/{effective}",
             "path": str(directory / entry["file"]), "mean_cosine": entry["mean_cosine"],
@@ -176,7 +176,7 @@ def prepare(spec: ModelSpec, cache_dir: Path, backend: str) -> dict:
             "recipe": entry.get("recipe", "fp32")}
 
 
-def _effective(meta: dict, backend: str) -> tuple[str, str]:
+def effective_backend(meta: dict, backend: str) -> tuple[str, str]:
     if backend == "onnx-int8" and meta.get("default") != "onnx-int8":
         int8 = meta.get("onnx-int8", {})
         return "onnx-fp32", (f"int8 embeddings scored {int8.get('mean_cosine', 0):.4f} mean cosine "

@@ -37,10 +37,10 @@ class LazyEmbedder:
     def _known_id(self, spec: Any) -> str | None:
         if self.backend == "torch-fp32":
             return f"{spec.identity}/torch-fp32"
-        from .embed_onnx import _effective, model_dir, read_meta
+        from .embed_onnx import effective_backend, model_dir, read_meta
 
         meta = read_meta(model_dir(self.cache_dir, spec), spec)
-        return None if meta is None else f"{spec.identity}/{_effective(meta, self.backend)[0]}"
+        return None if meta is None else f"{spec.identity}/{effective_backend(meta, self.backend)[0]}"
 
     @property
     def inner(self) -> Any:

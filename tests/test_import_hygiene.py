@@ -28,6 +28,21 @@ def test_import_qualkit_loads_nothing_heavy():
     assert res.stdout.strip() == "", f"loaded at import: {res.stdout.strip()}"
 
 
+def test_ml_modules_import_nothing_heavy_until_used():
+    """embed/themes/suggest load torch, bertopic, umap, onnxruntime only when they run."""
+    code = (
+        "import sys, importlib\n"
+        "for m in ['qualkit.embed', 'qualkit.themes', 'qualkit.suggest', 'qualkit.vectors',\n"
+        "          'qualkit.theme_runs', 'qualkit.foi_tally', 'qualkit.ingest.foi']:\n"
+        "    importlib.import_module(m)\n"
+        f"heavy = {HEAVY[:-3]!r}\n"
+        "print(','.join(sorted(m for m in heavy if m in sys.modules)))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=REPO, check=True)
+    assert res.stdout.strip() == "", f"loaded at import: {res.stdout.strip()}"
+
+
 def test_core_modules_never_import_the_ui():
     offenders = []
     for path in CORE_FILES:

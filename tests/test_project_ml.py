@@ -151,6 +151,17 @@ def test_real_model_and_bertopic_open_no_socket(tmp_path, monkeypatch):
     monkeypatch.setattr(socket.socket, "connect",
                         lambda *a, **k: (_ for _ in ()).throw(OSError("network used")))
     assert p.embed() == 16
+    # an unchanged project: a new process embeds nothing and loads no model library
+    (p.root / "qualkit.yaml").write_text("embed:\n  backend: torch-fp32\n")
+    code = ("import sys, qualkit as qk\n"
+            f"p = qk.open_project({str(p.root)!r})\n"
+            "n = p.embed()\n"
+            "print(n, [m for m in ('torch', 'onnxruntime', 'sentence_transformers') "
+            "if m in sys.modules])\n")
+    import subprocess
+
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.stdout.strip() == "0 []", res.stdout + res.stderr[-800:]
     themes = p.themes(min_cluster_size=2)
     assert len(themes) >= 2 and all(len(k) for k in themes["keywords"])
     assert opened == []
