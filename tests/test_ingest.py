@@ -40,7 +40,7 @@ def test_ingest_reads_a_folder_with_attributes(project):
 
 def test_reingest_unchanged_does_nothing(project):
     write(project.root / "transcripts" / "a.txt", INTERVIEW)
-    first = project.ingest()
+    project.ingest()
     ids = list(project.segments()["segment_id"])
     again = project.ingest()
     assert again.unchanged == ["transcripts/a.txt"] and not again.added and not again.updated
