@@ -187,3 +187,14 @@ def test_bad_foi_letters_are_reported_plainly_and_the_batch_goes_on(project):
     assert answers.loc[("good.txt", "q1_link_edu_social"), "answer"] == "yes"
     assert (answers.loc["nothing.txt", "answer"] == "unclear").all()
     assert project.store.integrity_ok()
+
+
+def test_a_deleted_file_is_reported_and_its_document_kept(project):
+    path = write(project.root / "transcripts" / "a.txt", INTERVIEW)
+    project.ingest()
+    sid = project.segments()["segment_id"].iloc[1]
+    project.code(sid, "barrier.culture", coder="ana")
+    path.unlink()
+    report = project.ingest()
+    assert report.ok and any("a.txt: file is gone" in w for w in report.warnings)
+    assert list(project.documents()["document"]) == ["a.txt"] and len(project.codings()) == 1

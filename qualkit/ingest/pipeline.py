@@ -106,6 +106,7 @@ class Ingester:
         return dict(self._tables[folder].for_file(path.name))
 
     def run(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
+        paths = list(paths)
         report = IngestReport()
         files = discover(paths, report)
         for i, path in enumerate(files, start=1):
@@ -118,7 +119,18 @@ class Ingester:
                 report.skipped.append((shown, f"cannot read ({e.strerror or e})"))
             if progress:
                 progress(i, len(files), shown)
+        self._report_gone(paths, report)
         return report
+
+    def _report_gone(self, paths: Iterable[Path], report: IngestReport) -> None:
+        """Documents from the folders just read whose file is no longer there: kept, said."""
+        folders = [p.resolve() for p in paths if p.is_dir()]
+        for row in self.store.documents():
+            path = Path(row["path"])
+            path = path if path.is_absolute() else self.root / path
+            if not path.exists() and any(f in path.parents for f in folders):
+                report.warnings.append(
+                    f"{row['path']}: file is gone; its document and codings are kept")
 
     def ingest_one(self, path: Path, shown: str, report: IngestReport) -> None:
         from .readers import read_file
