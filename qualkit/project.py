@@ -298,12 +298,12 @@ class Project:
         from .foi_tally import tally
 
         docs = self.documents()
-        docs = docs[docs["kind"] == "foi"]
+        docs = docs[docs["kind"] == "foi"].dropna(axis=1, how="all")
         if by is not None and by not in docs.columns:
-            raise ProjectError(
-                f"no attribute {by!r} on the FOI letters (attributes.csv columns: "
-                f"{', '.join(c for c in docs.columns if c not in ('document', 'kind', 'path', 'n_segments', 'format')) or 'none'})"
-            )
+            base = ("document", "kind", "path", "n_segments", "format")
+            have = ", ".join(c for c in docs.columns if c not in base) or "none"
+            raise ProjectError(f"no attribute {by!r} on the FOI letters (their attributes: "
+                               f"{have})")
         return tally(self.foi_answers(), docs, by=by)
 
     def foi_letter(self, letter: str) -> tuple["pd.DataFrame", "pd.DataFrame"]:
