@@ -34,10 +34,12 @@ class SegmentSettings:
     short_words: int = 3  # a sentence with fewer words than this is a short fragment
     short_policy: str = "merge"  # merge into a neighbour in the same turn | flag | keep
     spacy_model: str | None = None  # an installed spaCy pipeline; None = blank English
+    interviewers: tuple[str, ...] = ()  # speaker names whose turns get role "interviewer"
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
             raise QualkitError(f"unknown segment unit {self.unit!r}; use one of {UNITS}")
+        object.__setattr__(self, "interviewers", tuple(self.interviewers or ()))
         if self.short_policy not in SHORT_POLICIES:
             raise QualkitError(
                 f"unknown short_policy {self.short_policy!r}; use one of {SHORT_POLICIES}"
@@ -45,7 +47,7 @@ class SegmentSettings:
 
     def fingerprint(self) -> str:
         return (f"v{SEGMENTER_VERSION}|{self.unit}|{self.short_words}|{self.short_policy}|"
-                f"{self.spacy_model or ''}")
+                f"{self.spacy_model or ''}|{','.join(sorted(self.interviewers))}")
 
 
 @lru_cache(maxsize=4)
@@ -173,7 +175,9 @@ def segment_document(
                         for spans in per_unit]
     segments: list[Segment] = []
     seen: Counter[tuple[str | None, str]] = Counter()
+    named = {n.strip().lower() for n in settings.interviewers}
     for unit, spans in zip(units, per_unit):
+        role = "interviewer" if (unit.speaker or "").lower() in named else unit.role
         for a, b in spans:
             seg_text = text[a:b]
             flags = ""
@@ -191,7 +195,7 @@ def segment_document(
                     end=b,
                     text=seg_text,
                     speaker=unit.speaker,
-                    role=unit.role,
+                    role=role,
                     timestamp=unit.timestamp,
                     seq=len(segments),
                     flags=flags,

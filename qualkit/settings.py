@@ -19,6 +19,7 @@ DEFAULTS: dict[str, Any] = {
         "short_words": 3,  # fragments with fewer words ("Yeah.", "Mm-hm.") are short
         "short_policy": "merge",  # merge (into a neighbour in the same turn) | flag | keep
         "spacy_model": None,  # an installed spaCy pipeline; default: blank English
+        "interviewers": [],  # speaker names whose turns are the interviewer's
     },
     "embed": {
         "backend": "onnx-int8",  # onnx-int8 | onnx-fp32 | torch-fp32 (exact)
@@ -45,6 +46,8 @@ segment:
   short_words: 3                   # fragments shorter than this ("Yeah.") are short...
   short_policy: merge              # ...and are merged into a neighbour | flag | keep
   spacy_model: null                # an installed spaCy pipeline; default: blank English
+  interviewers: []                 # speakers who are interviewers, e.g. [Joanna Pryce]
+                                   # (Interviewer:, I:, Q: and (Researcher) are known already)
 embed:
   backend: onnx-int8               # onnx-int8 (fast) | onnx-fp32 | torch-fp32 (exact)
   model_path: null                 # a local sentence-transformers model folder

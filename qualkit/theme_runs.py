@@ -35,6 +35,21 @@ class _StoreCache:
         self.store.put_array(key, arr)
 
 
+def is_interviewer(segs: "pd.DataFrame") -> "pd.Series":
+    """Interviewer turns: role "interviewer" (set for the settings' `interviewers`), or a
+    label or written role that reads as one (Interviewer, I, Q, Researcher, Facilitator...)."""
+    from .ingest.speakers import infer_role
+
+    def one(speaker: object, role: object) -> bool:
+        return any(isinstance(v, str) and infer_role(v.strip()) == "interviewer"
+                   for v in (role, speaker))
+
+    import pandas as pd
+
+    flags = [one(sp, ro) for sp, ro in zip(segs["speaker"], segs["role"])]
+    return pd.Series(flags, index=segs.index, dtype=bool)
+
+
 def select_segments(p: "Project", kind: str | None = None, role: str | None = None,
                     speaker: str | None = None, question: str | None = None,
                     where: dict[str, str] | None = None, include_interviewer: bool = False,
@@ -45,13 +60,14 @@ def select_segments(p: "Project", kind: str | None = None, role: str | None = No
                       how="left")
     keep = segs["text"].str.strip() != ""
     if not include_interviewer and role is None:
-        keep &= segs["role"].fillna("").str.lower() != "interviewer"
+        keep &= ~is_interviewer(segs)
     if not include_short:
         keep &= segs["flags"].fillna("") != "short"
     if kind is not None:
         keep &= segs["kind"] == kind
     if role is not None:
-        keep &= segs["role"].fillna("").str.lower() == role.lower()
+        written = segs["role"].fillna("").str.lower() == role.lower()
+        keep &= is_interviewer(segs) if role.lower() == "interviewer" else written
     if speaker is not None:
         keep &= segs["speaker"].fillna("").str.lower() == speaker.lower()
     if question is not None:

@@ -165,3 +165,22 @@ def test_real_model_and_bertopic_open_no_socket(tmp_path, monkeypatch):
     themes = p.themes(min_cluster_size=2)
     assert len(themes) >= 2 and all(len(k) for k in themes["keywords"])
     assert opened == []
+
+
+def test_interviewers_are_left_out_however_they_are_labelled(tmp_path):
+    from qualkit.theme_runs import select_segments
+
+    p = qk.init_project(tmp_path / "study")
+    write(p.root / "transcripts" / "a.txt",
+          "INTERVIEWER (Researcher): What holds linkage back for you?\n"
+          "SAM LEE (Data Manager): Governance, mostly, and the NHS number.\n"
+          "Jo Pryce: And what would help most?\n"
+          "SAM LEE (Data Manager): A national template for sharing agreements.\n"
+          "Jo Pryce: Thank you so much for that.\n")
+    (p.root / "qualkit.yaml").write_text("segment:\n  interviewers: [Jo Pryce]\n")
+    p = qk.open_project(p.root)
+    p.ingest()
+    kept = select_segments(p)
+    assert set(kept["speaker"]) == {"SAM LEE"}
+    asked = select_segments(p, role="interviewer")
+    assert set(asked["speaker"]) == {"INTERVIEWER", "Jo Pryce"}

@@ -123,3 +123,14 @@ def test_a_closing_straight_quote_stays_with_its_sentence():
     segs = segment_document("d.txt", text, turns_of(text, ["P1"]))
     assert [s.text for s in segs] == ["He said 'no.'", "Then he left.", 'She said "fine."',
                                       "So we went."]
+
+
+def test_named_interviewers_get_the_interviewer_role():
+    text = "Joanna Pryce: What holds linkage back?\nDana Whitlock: Governance, mostly.\n"
+    turns = turns_of(text, ["Joanna Pryce", "Dana Whitlock"])
+    plain = segment_document("d.txt", text, turns)
+    named = segment_document("d.txt", text, turns,
+                             SegmentSettings(interviewers=("joanna pryce",)))
+    assert [s.role for s in plain] == [None, None]
+    assert [s.role for s in named] == ["interviewer", None]
+    assert SegmentSettings().fingerprint() != SegmentSettings(interviewers=("x",)).fingerprint()
