@@ -98,3 +98,67 @@ def ctfidf_keywords(
         words = model.get_topic(int(topics[first])) or []
         out[int(label)] = [w for w, score in words if w and score > 0][:top_n_words]
     return out
+
+
+def exact_ctfidf_keywords(
+    texts: list[str],
+    labels: np.ndarray,
+    top_n_words: int,
+    ngram_max: int,
+) -> dict[int, list[str]]:
+    """BERTopic's default c-TF-IDF keywords, computed without importing bertopic.
+
+    The same operations in the same order as BERTopic 0.17 (``_extract_topics`` ->
+    ``_c_tf_idf`` -> ``ClassTfidfTransformer`` -> ``_extract_words_per_topic``), so the words,
+    their order and how ties break are identical; ``tests/test_themes.py`` checks this against
+    BERTopic itself. It exists because ``import bertopic`` costs 4-8 s (it pulls in torch and
+    transformers), more than a whole re-run with a cached reduction.
+    """
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.preprocessing import normalize
+
+    labels = np.asarray(labels, dtype=np.int64)
+    if not (labels >= 0).any():
+        return {}
+    cleaned = [clean_for_keywords(s) for s in texts]
+    topics = sorted(set(labels.tolist()))  # BERTopic's rows include -1, the outliers
+    joined = [" ".join(cleaned[i] for i in np.flatnonzero(labels == t)) for t in topics]
+    docs = [re.sub(r"[^A-Za-z0-9 ]+", "", d.replace("\n", " ").replace("\t", " ")) or "emptydoc"
+            for d in joined]
+    vectorizer = CountVectorizer(stop_words=stop_words(), ngram_range=(1, max(1, ngram_max)),
+                                 min_df=1)
+    try:
+        counts = vectorizer.fit_transform(docs)
+    except ValueError as exc:
+        if "vocabulary" in str(exc):
+            return {}
+        raise
+    words = vectorizer.get_feature_names_out()
+    df = np.squeeze(np.asarray(counts.sum(axis=0)))
+    avg_nr_samples = int(counts.sum(axis=1).mean())
+    idf = np.log((avg_nr_samples / df) + 1)
+    idf_diag = sp.diags(idf, offsets=0, shape=(len(words), len(words)), format="csr",
+                        dtype=np.float64)
+    ctfidf = normalize(counts, axis=1, norm="l1", copy=False) * idf_diag
+
+    n = max(top_n_words, 30)
+    indices = []
+    for le, ri in zip(ctfidf.indptr[:-1], ctfidf.indptr[1:]):
+        pick = min(n, ri - le)
+        values = ctfidf.indices[le + np.argpartition(ctfidf.data[le:ri], -pick)[-pick:]]
+        indices.append([values[i] if len(values) >= i + 1 else None for i in range(n)])
+    indices = np.array(indices)
+    scores = np.array([np.array([ctfidf[row, v] if v is not None else 0 for v in values])
+                       for row, values in enumerate(indices)])
+    order = np.argsort(scores, 1)
+    indices = np.take_along_axis(indices, order, axis=1)
+    scores = np.take_along_axis(scores, order, axis=1)
+    out: dict[int, list[str]] = {}
+    for row, topic in enumerate(topics):
+        if topic < 0:
+            continue
+        ranked = [(words[i], s) for i, s in zip(indices[row][::-1], scores[row][::-1])
+                  if i is not None and s > 0]
+        out[int(topic)] = [w for w, _ in ranked[:top_n_words]]
+    return out

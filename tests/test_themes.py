@@ -377,3 +377,48 @@ def test_keywords_skip_contractions_fillers_and_annotations():
     stops = set(stop_words())
     assert {"um", "yeah", "know", "that", "the"} <= stops
     assert not {"identifier", "dashboard", "nhs", "funding"} & stops
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ngram_max", [1, 2])
+def test_exact_ctfidf_equals_bertopic(corpus, fitted, ngram_max):
+    """qualkit's replica of BERTopic's c-TF-IDF gives BERTopic's words, order and ties."""
+    from qualkit.themes_keywords import ctfidf_keywords, exact_ctfidf_keywords
+
+    res, _ = fitted
+    labels = res.assignments["theme_id"].to_numpy().copy()
+    labels[::7] = -1  # outliers take part in the idf, as in BERTopic
+    texts = corpus["texts"][:-3] + ["", "Um, yeah.", "[laughs] That’s it!\tReally."]
+    for top_n in (5, 10, 40):
+        assert exact_ctfidf_keywords(texts, labels, top_n, ngram_max) == ctfidf_keywords(
+            texts, labels, corpus["vectors"], top_n, ngram_max)
+    tied = np.array([0, 0, 1, 1, -1, 2])  # tiny clusters: many equal scores
+    few = ["alpha beta", "gamma delta", "alpha gamma", "beta delta", "epsilon", "zeta eta"]
+    assert exact_ctfidf_keywords(few, tied, 10, ngram_max) == ctfidf_keywords(
+        few, tied, np.zeros((6, 2)), 10, ngram_max)
+
+
+@pytest.mark.slow
+def test_a_rerun_on_a_cached_reduction_does_not_import_bertopic(corpus, tmp_path):
+    """A new process re-running with another cluster size skips `import bertopic`."""
+    import subprocess
+    import sys
+
+    from qualkit.themes import NpyDirCache
+
+    np.save(tmp_path / "v.npy", corpus["vectors"])
+    (tmp_path / "t.txt").write_text("\n".join(corpus["texts"]), encoding="utf-8")
+    code = (
+        "import sys, numpy as np\n"
+        "from qualkit.themes import fit_themes, ThemeParams, NpyDirCache\n"
+        f"v = np.load({str(tmp_path / 'v.npy')!r})\n"
+        f"t = open({str(tmp_path / 't.txt')!r}, encoding='utf-8').read().split('\\n')\n"
+        "ids = [str(i) for i in range(len(t))]\n"
+        f"cache = NpyDirCache({str(tmp_path / 'cache')!r})\n"
+        "r = fit_themes(v, t, ids, ids, ThemeParams(min_cluster_size=int(sys.argv[1])), cache=cache)\n"
+        "print(len(r.themes), 'bertopic' in sys.modules, r.timings['umap'] > 0)\n"
+    )
+    cold = subprocess.run([sys.executable, "-c", code, "10"], capture_output=True, text=True)
+    rerun = subprocess.run([sys.executable, "-c", code, "5"], capture_output=True, text=True)
+    assert cold.stdout.split()[1:] == ["True", "True"], cold.stderr[-600:]
+    assert rerun.stdout.split()[1:] == ["False", "False"], rerun.stderr[-600:]
