@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-# Above this many segments average-linkage agglomerative clustering needs too much memory
+# Above this many segments agglomerative clustering needs too much memory
 # (a full distance matrix: ~4 GB at 20k), so KMeans on the reduced vectors is used instead.
 AGGLOMERATIVE_MAX = 3000
 KMEANS_MAX_K = 40
@@ -22,13 +22,17 @@ def fallback_k(n_distinct: int) -> int:
 
 
 def agglomerative_labels(unit: np.ndarray, n_distinct: int, seed: int) -> tuple[np.ndarray, int]:
-    """Average-linkage clustering on cosine distance, cut at the number of clusters (2 ..
-    ceil(sqrt(n)), at most 20) with the best silhouette; ties go to fewer clusters."""
+    """Ward-linkage clustering of the unit vectors (Euclidean distance between unit vectors
+    ranks pairs as cosine distance does), cut at the number of clusters (2 .. ceil(sqrt(n)), at
+    most 20) with the best cosine silhouette; ties go to fewer clusters. Ward, not average
+    linkage: average linkage chains small corpora into one giant cluster plus stragglers (41
+    FOI free-text answers: 39 + 2), Ward gives groups an analyst can read (10/8/8/7/3/3/2) at
+    about the same silhouette."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from sklearn.metrics import silhouette_score
 
     n = unit.shape[0]
-    tree = linkage(np.asarray(unit, dtype=np.float64), method="average", metric="cosine")
+    tree = linkage(np.asarray(unit, dtype=np.float64), method="ward", metric="euclidean")
     top = min(n_distinct - 1, int(math.ceil(math.sqrt(n))), 20)
     if top < 2:  # 2 or 3 distinct segments: one cluster each
         labels = fcluster(tree, n_distinct, criterion="maxclust")
@@ -63,7 +67,7 @@ def fallback_cluster(
     n = unit.shape[0]
     if n <= AGGLOMERATIVE_MAX:
         labels, k = agglomerative_labels(unit, n_distinct, seed)
-        return labels, f"agglomerative (cosine, k={k} by silhouette)"
+        return labels, f"agglomerative (Ward on unit vectors, k={k} by silhouette)"
     k = fallback_k(n_distinct)
     x = reduced if reduced is not None else unit
     return kmeans_labels(x, k, seed), f"kmeans (k={k})"

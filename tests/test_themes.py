@@ -422,3 +422,15 @@ def test_a_rerun_on_a_cached_reduction_does_not_import_bertopic(corpus, tmp_path
     rerun = subprocess.run([sys.executable, "-c", code, "5"], capture_output=True, text=True)
     assert cold.stdout.split()[1:] == ["True", "True"], cold.stderr[-600:]
     assert rerun.stdout.split()[1:] == ["False", "False"], rerun.stderr[-600:]
+
+
+def test_small_corpus_groups_are_not_one_giant_cluster():
+    """Three clear groups of ten: the fallback finds them, not one chain plus stragglers."""
+    from qualkit.themes_cluster import agglomerative_labels
+
+    rng = np.random.default_rng(0)
+    centres = np.eye(3, 16)
+    x = np.vstack([c + 0.15 * rng.standard_normal((10, 16)) for c in centres])
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    labels, k = agglomerative_labels(x, 30, seed=0)
+    assert k == 3 and sorted(np.bincount(labels)) == [10, 10, 10]
