@@ -20,7 +20,7 @@ from functools import lru_cache
 from .models import QualkitError, Segment, Turn
 
 # bump when segmentation rules change: documents are then re-segmented on the next ingest
-SEGMENTER_VERSION = 2
+SEGMENTER_VERSION = 3
 UNITS = ("sentence", "turn")
 SHORT_POLICIES = ("merge", "flag", "keep")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -56,6 +56,10 @@ def _nlp(model: str | None):
 
     if model is None:
         nlp = spacy.blank("en")
+        # "CiN." (Children in Need), "SEMH." ... end sentences too: spaCy splits a final "."
+        # after a lower-case letter or two capitals, not after lower-case + capital
+        suffixes = [*nlp.Defaults.suffixes, r"(?<=[a-z][A-Z])\."]
+        nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     else:
         try:
             nlp = spacy.load(model)

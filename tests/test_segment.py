@@ -134,3 +134,10 @@ def test_named_interviewers_get_the_interviewer_role():
     assert [s.role for s in plain] == [None, None]
     assert [s.role for s in named] == ["interviewer", None]
     assert SegmentSettings().fingerprint() != SegmentSettings(interviewers=("x",)).fingerprint()
+
+
+def test_mixed_case_acronyms_end_sentences_but_initials_do_not():
+    text = "P1: We link the CiN. It took a year. J. Smith and Dr. Patel agreed, e.g. on SEND."
+    segs = segment_document("d.txt", text, turns_of(text, ["P1"]))
+    assert [s.text for s in segs] == ["We link the CiN.", "It took a year.",
+                                      "J. Smith and Dr. Patel agreed, e.g. on SEND."]
