@@ -130,6 +130,9 @@ def status() -> None:
     coders = ", ".join(f"{k} ({v})" for k, v in st["codings_by_coder"].items()) or "none yet"
     out.print(f"  coders     {c['coders']}: {coders}")
     out.print(f"  codings    {c['codings']}")
+    if st["documents_done"]:
+        out.print("  done       " + ", ".join(f"{k}: {v} documents"
+                                             for k, v in st["documents_done"].items()))
     if st["codes_retired"]:
         out.print(f"  [yellow]codes no longer in the codeframe but still used:[/] "
                   f"{', '.join(st['codes_retired'])}")

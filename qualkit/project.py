@@ -328,5 +328,9 @@ class Project:
         by_coder: dict[str, int] = {}
         for r in self.store.codings():
             by_coder[r["coder"]] = by_coder.get(r["coder"], 0) + 1
+        done: dict[str, int] = {}
+        for r in self.store.done():
+            done[r["coder"]] = done.get(r["coder"], 0) + 1
         return {"root": str(self.root), "counts": counts, "codings_by_coder": by_coder,
+                "documents_done": done,
                 "runs": runs, "codes_retired": self.store.get_setting("codes_retired", [])}

@@ -94,12 +94,6 @@ class Store:
         fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
         return row[0] == "ok" and not fk
 
-    def query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        """Read-only helper for the rest of the package (SELECT only)."""
-        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
-            raise StoreError("Store.query is for reads only")
-        return self.conn.execute(sql, tuple(params)).fetchall()
-
     # -- settings -------------------------------------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
@@ -149,10 +143,6 @@ class Store:
                  stamp, stamp),
             )
             return c.execute("SELECT id FROM documents WHERE name = ?", (name,)).fetchone()[0]
-
-    def set_document_kind(self, document_id: int, kind: str) -> None:
-        with self.transaction() as c:
-            c.execute("UPDATE documents SET kind = ? WHERE id = ?", (kind, document_id))
 
     def set_attributes(self, document_id: int, attributes: dict[str, str]) -> None:
         with self.transaction() as c:
@@ -394,17 +384,6 @@ class Store:
             )
             self._log(c, coder_id, "uncode", segment_id, code_id, dict(row))
             return True
-
-    def set_coding_memo(self, segment_id: str, code_id: str, coder: str, memo: str | None) -> None:
-        coder_id = self.coder_id(coder)
-        with self.transaction() as c:
-            n = c.execute(
-                "UPDATE codings SET memo = ? WHERE segment_id = ? AND code_id = ? AND coder_id = ?",
-                (memo, segment_id, code_id, coder_id),
-            ).rowcount
-            if not n:
-                raise StoreError(f"{coder} has not coded {segment_id} with {code_id}")
-            self._log(c, coder_id, "memo", segment_id, code_id, {"memo": memo})
 
     @staticmethod
     def _log(c: sqlite3.Connection, coder_id: int, action: str, segment_id: str,

@@ -95,3 +95,19 @@ def test_python_dash_m_qualkit_runs():
     res = subprocess.run([sys.executable, "-m", "qualkit", "--help"], capture_output=True,
                          text=True)
     assert res.returncode == 0 and "ingest" in res.stdout
+
+
+def test_status_shows_codings_by_coder_and_documents_done(tmp_path):
+    root = tmp_path / "study"
+    run("init", str(root))
+    write(root / "transcripts" / "one.txt", TALK)
+    run("-C", str(root), "ingest")
+    import qualkit as qk
+
+    p = qk.open_project(root)
+    sid = p.segments(speaker="P2")["segment_id"].iloc[0]
+    p.code(sid, "barrier.health_data.reluctance", coder="ana")
+    p.mark_done("one", coder="ana")
+    p.close()
+    res = run("-C", str(root), "status")
+    assert "ana (1)" in res.output and "ana: 1 documents" in res.output

@@ -404,8 +404,6 @@ def test_a_rerun_on_a_cached_reduction_does_not_import_bertopic(corpus, tmp_path
     import subprocess
     import sys
 
-    from qualkit.themes import NpyDirCache
-
     np.save(tmp_path / "v.npy", corpus["vectors"])
     (tmp_path / "t.txt").write_text("\n".join(corpus["texts"]), encoding="utf-8")
     code = (
