@@ -399,8 +399,9 @@ def test_exact_ctfidf_equals_bertopic(corpus, fitted, ngram_max):
 
 
 @pytest.mark.slow
-def test_a_rerun_on_a_cached_reduction_does_not_import_bertopic(corpus, tmp_path):
-    """A new process re-running with another cluster size skips `import bertopic`."""
+def test_new_processes_give_identical_themes_and_reruns_skip_bertopic(corpus, tmp_path):
+    """Cold runs in two processes agree exactly; a re-run with another cluster size in a new
+    process reuses the reduction and skips `import bertopic`."""
     import subprocess
     import sys
 
@@ -412,14 +413,25 @@ def test_a_rerun_on_a_cached_reduction_does_not_import_bertopic(corpus, tmp_path
         f"v = np.load({str(tmp_path / 'v.npy')!r})\n"
         f"t = open({str(tmp_path / 't.txt')!r}, encoding='utf-8').read().split('\\n')\n"
         "ids = [str(i) for i in range(len(t))]\n"
-        f"cache = NpyDirCache({str(tmp_path / 'cache')!r})\n"
+        "cache = NpyDirCache(sys.argv[2])\n"
         "r = fit_themes(v, t, ids, ids, ThemeParams(min_cluster_size=int(sys.argv[1])), cache=cache)\n"
-        "print(len(r.themes), 'bertopic' in sys.modules, r.timings['umap'] > 0)\n"
+        "import hashlib\n"
+        "sig = hashlib.sha256((r.assignments.to_csv() + r.themes.to_csv()).encode()).hexdigest()\n"
+        "print(len(r.themes), 'bertopic' in sys.modules, r.timings['umap'] > 0, sig)\n"
     )
-    cold = subprocess.run([sys.executable, "-c", code, "10"], capture_output=True, text=True)
-    rerun = subprocess.run([sys.executable, "-c", code, "5"], capture_output=True, text=True)
-    assert cold.stdout.split()[1:] == ["True", "True"], cold.stderr[-600:]
-    assert rerun.stdout.split()[1:] == ["False", "False"], rerun.stderr[-600:]
+
+    def run(size: str, cache: str) -> list[str]:
+        res = subprocess.run([sys.executable, "-c", code, size, str(tmp_path / cache)],
+                             capture_output=True, text=True)
+        assert res.returncode == 0, res.stderr[-800:]
+        return res.stdout.split()
+
+    cold = run("10", "a")
+    assert cold[1:3] == ["True", "True"]
+    rerun = run("5", "a")
+    assert rerun[1:3] == ["False", "False"]
+    # same project, two independent cold runs in two processes: identical themes
+    assert run("10", "b")[3] == cold[3]
 
 
 def test_small_corpus_groups_are_not_one_giant_cluster():
