@@ -22,7 +22,7 @@ DEFAULTS: dict[str, Any] = {
         "interviewers": [],  # speaker names whose turns are the interviewer's
     },
     "embed": {
-        "backend": "onnx-int8",  # onnx-int8 | onnx-fp32 | torch-fp32 (exact)
+        "backend": "onnx-int8",  # onnx-int8 | onnx-fp32 | torch-fp32 (exact) | fake (tests)
         "model_path": None,  # a local sentence-transformers model folder
         "batch_size": 64,
     },

@@ -111,3 +111,57 @@ def test_status_shows_codings_by_coder_and_documents_done(tmp_path):
     p.close()
     res = run("-C", str(root), "status")
     assert "ana (1)" in res.output and "ana: 1 documents" in res.output
+
+
+def sample_copy(tmp_path):
+    """The bundled sample project, copied, with the fast fake embedder."""
+    import shutil
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    root = tmp_path / "sample"
+    root.mkdir()
+    for folder in ("transcripts", "foi", "codeframes"):
+        shutil.copytree(repo / folder, root / folder)
+    text = (repo / "qualkit.yaml").read_text(encoding="utf-8")
+    (root / "qualkit.yaml").write_text(
+        text.replace("backend: onnx-int8", "backend: fake"), encoding="utf-8")
+    return root
+
+
+def test_analyse_runs_every_stage_on_the_sample(tmp_path):
+    root = sample_copy(tmp_path)
+    res = run("-C", str(root), "analyse")
+    assert res.exit_code == 0, res.output
+    out = res.output
+    assert "6 transcripts, 13 FOI letters" in out
+    assert "FOI q1_link_edu_social:" in out and "Embeddings:" in out
+    assert "Themes in the interviews:" in out and "Themes in the FOI free text:" in out
+    assert "Suggestions: a ranked code for each of" in out and "Traceback" not in out
+    again = run("-C", str(root), "analyse")
+    assert "0 new texts embedded" in again.output and "19 unchanged" in again.output
+
+
+def test_embed_themes_and_suggest_commands(tmp_path):
+    root = sample_copy(tmp_path)
+    run("-C", str(root), "ingest")
+    res = run("-C", str(root), "embed")
+    assert res.exit_code == 0 and "all 1118 segments have vectors" in " ".join(res.output.split())
+    res = run("-C", str(root), "themes", "-m", "5", "--where", "authority_type=unitary")
+    assert res.exit_code == 0, res.output
+    assert "Candidate themes (run" in res.output
+    res = run("-C", str(root), "themes", "--kind", "foi", "--question", "q2_datasets")
+    assert res.exit_code == 0 and "Small corpus" in " ".join(res.output.split())
+    res = run("-C", str(root), "themes", "--where", "nonsense")
+    assert res.exit_code == 2 and "ATTRIBUTE=VALUE" in res.output
+    import qualkit as qk
+
+    p = qk.open_project(root)
+    sid = p.segments(document="northmere", speaker="P1")["segment_id"].iloc[3]
+    p.close()
+    res = run("-C", str(root), "suggest", "--segment", sid, "-k", "2")
+    assert res.exit_code == 0 and "1. " in res.output and "2. " in res.output
+    res = run("-C", str(root), "foi", "show", "kingsmere")
+    assert res.exit_code == 0 and "q1_link_edu_social" in res.output
+    res = run("-C", str(root), "foi", "tally")
+    assert res.exit_code == 0 and "london borough" in res.output
