@@ -71,16 +71,20 @@ def test_codeframe_prints_the_tree(tmp_path):
     assert "barrier.health_data.la_knowledge" in res.output
 
 
-def test_code_and_uncode_from_the_command_line(tmp_path):
+def ingested(tmp_path):
+    """A project made and ingested through the CLI; returns (root, id of P2's segment)."""
+    import qualkit as qk
+
     root = tmp_path / "study"
     run("init", str(root))
     write(root / "transcripts" / "one.txt", TALK)
     run("-C", str(root), "ingest")
-    import qualkit as qk
+    with qk.open_project(root) as p:
+        return root, p.segments(speaker="P2")["segment_id"].iloc[0]
 
-    p = qk.open_project(root)
-    sid = p.segments(speaker="P2")["segment_id"].iloc[0]
-    p.close()
+
+def test_code_and_uncode_from_the_command_line(tmp_path):
+    root, sid = ingested(tmp_path)
     assert "saved" in run("-C", str(root), "code", sid, "barrier.health_data.reluctance",
                           "--coder", "ana").output
     assert "already" in run("-C", str(root), "code", sid, "barrier.health_data.reluctance",
@@ -98,17 +102,12 @@ def test_python_dash_m_qualkit_runs():
 
 
 def test_status_shows_codings_by_coder_and_documents_done(tmp_path):
-    root = tmp_path / "study"
-    run("init", str(root))
-    write(root / "transcripts" / "one.txt", TALK)
-    run("-C", str(root), "ingest")
     import qualkit as qk
 
-    p = qk.open_project(root)
-    sid = p.segments(speaker="P2")["segment_id"].iloc[0]
-    p.code(sid, "barrier.health_data.reluctance", coder="ana")
-    p.mark_done("one", coder="ana")
-    p.close()
+    root, sid = ingested(tmp_path)
+    with qk.open_project(root) as p:
+        p.code(sid, "barrier.health_data.reluctance", coder="ana")
+        p.mark_done("one", coder="ana")
     res = run("-C", str(root), "status")
     assert "ana (1)" in res.output and "ana: 1 documents" in res.output
 
