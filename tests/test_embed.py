@@ -41,6 +41,16 @@ SENTENCES = [
 ]
 NET_EVENTS = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.sendto")
 _NET = {"guard": False, "seen": []}
+# a fresh interpreter's preamble: any network event is recorded in `seen` and refused
+NET_GUARD = f"""
+        import sys
+        seen = []
+        def hook(event, args):
+            if event in {NET_EVENTS!r}:
+                seen.append(event)
+                raise OSError("network: " + event)
+        sys.addaudithook(hook)
+"""
 
 
 def _net_hook(event, args):
@@ -241,14 +251,7 @@ def test_int8_falls_back_to_fp32_when_its_check_failed(onnx_cache, tmp_path):
 
 @pytest.mark.slow
 def test_encode_from_prepared_cache_imports_no_torch_and_opens_no_socket(onnx_cache):
-    res = run_py(f"""
-        import sys
-        seen = []
-        def hook(event, args):
-            if event in {NET_EVENTS!r}:
-                seen.append(event)
-                raise OSError("network: " + event)
-        sys.addaudithook(hook)
+    res = run_py(NET_GUARD + f"""
         from qualkit.embed import get_embedder, resolve_model
         resolve_model()
         e = get_embedder("onnx-int8", cache_dir={str(onnx_cache[0])!r})
@@ -262,14 +265,7 @@ def test_encode_from_prepared_cache_imports_no_torch_and_opens_no_socket(onnx_ca
 
 @pytest.mark.slow
 def test_torch_backend_in_a_fresh_process_opens_no_socket():
-    res = run_py(f"""
-        import sys
-        seen = []
-        def hook(event, args):
-            if event in {NET_EVENTS!r}:
-                seen.append(event)
-                raise OSError("network: " + event)
-        sys.addaudithook(hook)
+    res = run_py(NET_GUARD + f"""
         from qualkit.embed import get_embedder
         v = get_embedder("torch-fp32").encode(["The council shares data."])
         print(v.shape, seen)
