@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     from sentence_transformers import SentenceTransformer
 
-    from qualkit.embed_torch import quiet_hf
+    from qualkit.embed.torch import quiet_hf
 
     with quiet_hf():  # only silences the "Loading weights" bar; encode is untouched
         base_model = SentenceTransformer(str(spec.path))

@@ -88,7 +88,7 @@ def child(mode: str, n: int, extra: dict) -> dict:
     else:
         import numpy as np
 
-        from qualkit.themes import DictArrayCache, NpyDirCache, ThemeParams, fit_themes
+        from qualkit.themes.fit import DictArrayCache, NpyDirCache, ThemeParams, fit_themes
 
         vec = np.load(vpath)
         cache = NpyDirCache(extra["cache_dir"]) if extra.get("cache_dir") else DictArrayCache()

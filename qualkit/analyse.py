@@ -1,92 +1,87 @@
 """The main job: every stage run on a project, with a summary of what each produced.
 
-``qualkit analyse`` is a thin wrapper; notebooks can call ``run_analysis`` directly.
+``run_analysis`` returns an :class:`AnalysisSummary` (plain data); ``qualkit analyse`` formats
+it and the TUI can show it. Notebooks can call it directly.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .models import QualkitError
+from .models import Progress, QualkitError, ThemeRun
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from .ingest.pipeline import IngestReport
     from .project import Project
 
 Say = Callable[[str], None]
-Progress = Callable[[int, int], None]
+KIND_LABELS = (("transcript", "interviews"), ("foi", "FOI free text"))
+
+
+@dataclass
+class ThemesOutcome:
+    kind: str  # "transcript" | "foi"
+    label: str  # "interviews" | "FOI free text"
+    run: ThemeRun | None = None
+    error: str = ""  # why there are no themes, when run is None
+
+
+@dataclass
+class AnalysisSummary:
+    transcripts: int
+    foi_letters: int
+    segments: int
+    codeframe: str
+    codes: int
+    foi_answers: dict[str, dict[str, int]] = field(default_factory=dict)  # question -> answer -> n
+    embedded_now: int = 0
+    model_id: str = ""
+    themes: list[ThemesOutcome] = field(default_factory=list)
+    top_suggestions: dict[str, int] = field(default_factory=dict)  # code -> segments (rank 1)
+    ingest: "IngestReport | None" = None
 
 
 def run_analysis(p: "Project", report: "IngestReport | None" = None,
                  say: Say = lambda _line: None,
-                 progress: Progress | None = None) -> list[str]:
-    """Run the stages after ingest and return summary lines (``say`` hears each stage)."""
+                 progress: Progress | None = None) -> AnalysisSummary:
+    """Run the stages after ingest and return what each produced (``say`` hears each stage)."""
     if report is None:
         report = p.ingest()
-    lines: list[str] = []
     frame = p.codeframe()
     docs = p.documents()
     segs = p.segments()
     kinds = docs["kind"].value_counts().to_dict() if len(docs) else {}
-    lines.append(f"Documents: {kinds.get('transcript', 0)} transcripts, "
-                 f"{kinds.get('foi', 0)} FOI letters; {len(segs)} segments; codeframe "
-                 f"'{frame.name}' with {len(frame.codes)} codes.")
-    if kinds.get("foi"):
-        lines.extend(foi_summary(p))
+    summary = AnalysisSummary(transcripts=kinds.get("transcript", 0),
+                              foi_letters=kinds.get("foi", 0), segments=len(segs),
+                              codeframe=frame.name, codes=len(frame.codes), ingest=report)
+    if summary.foi_letters:
+        summary.foi_answers = foi_answer_counts(p)
     if segs.empty:
-        lines.append("No segments yet: put transcripts in transcripts/ (FOI letters in foi/).")
-        return lines
+        return summary
     say("Embedding segments...")
-    computed = p.embed(progress)
-    lines.append(f"Embeddings: {computed} new texts embedded; all {len(segs)} segments have "
-                 f"vectors (unchanged texts come from the cache).")
-    for kind, label in (("transcript", "interviews"), ("foi", "FOI free text")):
+    summary.embedded_now = p.embed(progress)
+    summary.model_id = p.embedder.model_id
+    for kind, label in KIND_LABELS:
         if not kinds.get(kind):
             continue
         say(f"Finding candidate themes in the {label}...")
         try:
-            themes = p.themes(kind=kind)
+            summary.themes.append(ThemesOutcome(kind, label, run=p.run_themes(kind=kind)))
         except QualkitError as e:
-            lines.append(f"Themes in the {label}: none ({e}).")
-            continue
-        lines.extend(theme_summary(themes, label))
+            summary.themes.append(ThemesOutcome(kind, label, error=str(e)))
     say("Suggesting codes...")
-    suggestions = p.suggest(k=1)
-    lines.extend(suggestion_summary(suggestions, len(segs)))
-    return lines
+    top = p.suggest(k=1)
+    summary.top_suggestions = top["code_id"].value_counts().to_dict()
+    return summary
 
 
-def foi_summary(p: "Project") -> list[str]:
+def foi_answer_counts(p: "Project") -> dict[str, dict[str, int]]:
+    """For the two yes/no questions: how many letters gave each answer."""
     answers = p.foi_answers()
-    lines = []
+    out: dict[str, dict[str, int]] = {}
     for question in ("q1_link_edu_social", "q5_link_health"):
         a = answers[answers["question"] == question]
-        if a.empty:
-            continue
-        counts = a["answer"].value_counts().to_dict()
-        parts = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-        lines.append(f"FOI {question}: {parts} (of {len(a)} letters)")
-    return lines
-
-
-def theme_summary(themes: "pd.DataFrame", label: str) -> list[str]:
-    attrs = themes.attrs
-    lines = [f"Themes in the {label}: {len(themes)} candidate themes from "
-             f"{attrs.get('segments')} segments ({attrs.get('method')}; "
-             f"{len(attrs.get('outliers', []))} outliers; run {attrs.get('run_id')})."]
-    for r in themes.head(8).itertuples(index=False):
-        code = f" ~ {r.resembles_code}" if r.resembles_code else ""
-        lines.append(f"  #{r.theme_id} ({r.size}): {', '.join(r.keywords[:5])}{code}")
-    if len(themes) > 8:
-        lines.append(f"  ... and {len(themes) - 8} more (qualkit themes shows them all)")
-    lines.extend(f"  note: {m}" for m in attrs.get("messages", []))
-    return lines
-
-
-def suggestion_summary(suggestions: "pd.DataFrame", n_segments: int) -> list[str]:
-    top = suggestions[suggestions["rank"] == 1]["code_id"].value_counts().head(5)
-    parts = ", ".join(f"{code} ({n})" for code, n in top.items())
-    return [f"Suggestions: a ranked code for each of {n_segments} segments (none applied); "
-            f"most suggested: {parts}."]
+        if not a.empty:
+            out[question] = {k: int(v) for k, v in sorted(a["answer"].value_counts().items())}
+    return out

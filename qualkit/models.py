@@ -5,6 +5,7 @@ TUI all pass these around, and the store turns them into rows.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,10 +64,6 @@ class Code:
     color: str | None = None
     line: int | None = field(default=None, compare=False)  # line in the file, for messages
 
-    @property
-    def depth(self) -> int:
-        return self.id.count(".")
-
 
 @dataclass
 class Codeframe:
@@ -88,6 +85,27 @@ class Codeframe:
     def ids(self) -> list[str]:
         return [c.id for c in self.codes]
 
+    def ancestors(self, code_id: str) -> list[str]:
+        """Parent, grandparent... of a code, following ``parent`` (ids need not contain dots);
+        stops at an unknown parent or a cycle."""
+        parents = {c.id: c.parent for c in self.codes}
+        out: list[str] = []
+        current = parents.get(code_id)
+        while current is not None and current in parents and current not in out \
+                and current != code_id:
+            out.append(current)
+            current = parents[current]
+        return out
+
+    def depth(self, code_id: str) -> int:
+        """0 for a top-level code, 1 for its children..."""
+        return len(self.ancestors(code_id))
+
+    def top(self, code_id: str) -> str:
+        """The top-level code a code belongs to (itself when top-level)."""
+        chain = self.ancestors(code_id)
+        return chain[-1] if chain else code_id
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -103,3 +121,37 @@ class Segment:
     timestamp: str | None = None
     seq: int = 0
     flags: str = ""  # e.g. "short" when a fragment was flagged rather than merged
+
+
+@dataclass(frozen=True)
+class Step:
+    """One progress report of a long step (ingest, embed, themes...): the one shape every
+    stage reports in, so the CLI draws one kind of bar and the TUI posts one kind of message."""
+
+    stage: str
+    done: int
+    total: int
+    item: str = ""  # what is being worked on, e.g. the file being read
+
+
+Progress = Callable[[Step], None]
+
+
+@dataclass
+class ThemeRun:
+    """One stored run of candidate themes: what was asked, how it went, and the themes.
+
+    ``themes`` is a DataFrame (theme_id, size, keywords, representative, doc_share,
+    resembles_code, score, label); ``outliers`` are the segment ids no theme took."""
+
+    run_id: int
+    started: str
+    status: str
+    params: dict[str, Any]
+    filters: dict[str, Any]
+    model_id: str
+    segments: int
+    method: str
+    messages: list[str]
+    outliers: list[str]
+    themes: Any

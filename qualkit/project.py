@@ -8,19 +8,20 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .models import Codeframe, QualkitError
+from .models import Codeframe, Progress, QualkitError, ThemeRun
 from .segment import SegmentSettings
 from .settings import SETTINGS_FILE, TEMPLATE, load_settings
 from .store import Store
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
-    from .ingest.pipeline import IngestReport, Progress
+    from .ingest.pipeline import IngestReport
 
 STATE_DIR = ".qualkit"
 DB_FILE = "qualkit.db"
@@ -72,7 +73,7 @@ class Project:
         self.cache_dir = state / "cache"
         self.store = Store(state / DB_FILE)
         self._codeframe: Codeframe | None = None
-        self._embedder_override: Any = None
+        self._embedder: Any = None
 
     def close(self) -> None:
         self.store.close()
@@ -206,46 +207,81 @@ class Project:
         return pd.DataFrame([dict(r) for r in self.store.codings(coder)], columns=cols)
 
     # -- embeddings, themes, suggestions -------------------------------------------------
+    @property
+    def embedder(self) -> Any:
+        """The embedder the settings ask for (lazy: a cached project loads no model)."""
+        if self._embedder is None:
+            from .embed.cache import embedder_from_settings
+
+            self._embedder = embedder_from_settings(self.settings["embed"], self.root,
+                                                    self.cache_dir / "models")
+        return self._embedder
+
     def set_embedder(self, embedder: Any) -> None:
         """Use your own embedder (anything with ``model_id``, ``dim`` and
         ``encode(texts, progress=None, batch_size=64)``) instead of the settings' one."""
-        self._embedder_override = embedder
+        self._embedder = embedder
 
-    def embed(self, progress: "Callable[[int, int], None] | None" = None) -> int:
+    def vectors(self, texts: list[str], progress: "Progress | None" = None
+                ) -> tuple["np.ndarray", int]:
+        """Vectors for ``texts`` through the store's cache, and how many were computed now."""
+        from .embed.cache import vectors_for
+
+        return vectors_for(self.store, self.embedder, texts, progress, self._batch_size)
+
+    @property
+    def _batch_size(self) -> int:
+        return int(self.settings["embed"].get("batch_size") or 64)
+
+    def code_vectors(self) -> tuple[list[str], "np.ndarray"]:
+        from .embed.cache import code_vectors
+
+        return code_vectors(self.store, self.embedder, self.codeframe().codes, self._batch_size)
+
+    def embed(self, progress: "Progress | None" = None) -> int:
         """Embed every active segment not yet cached; returns how many were embedded now."""
-        from .vectors import vectors_for
-
         texts = list(self.segments()["text"])
         run = self.store.start_run("embed", {"backend": self.settings["embed"]["backend"]})
-        _, computed = vectors_for(self, texts, progress)
-        self.store.finish_run(run, {"segments": len(texts), "embedded_now": computed})
+        _, computed = self.vectors(texts, progress)
+        self.store.finish_run(run, {"segments": len(texts), "embedded_now": computed,
+                                    "model": self.embedder.model_id})
         return computed
 
-    def themes(self, progress: "Callable[[int, int], None] | None" = None,
-               **options: Any) -> "pd.DataFrame":
+    def run_themes(self, progress: "Progress | None" = None, **options: Any) -> ThemeRun:
         """Fit and store candidate themes. Options: ThemeParams fields (min_cluster_size,
         n_neighbors, reassign_outliers, ...) and filters (kind, role, speaker, question,
-        where={attribute: value}, include_interviewer, include_short). The frame's ``attrs``
-        carry run_id, method, messages and outliers."""
-        from .theme_runs import run_themes
+        where={attribute: value}, include_interviewer, include_short)."""
+        from .themes.runs import make_params, run_themes
+        from .themes.select import FILTERS, select_segments
 
-        return run_themes(self, progress, **options)
+        params = make_params(self.settings["themes"], options)
+        filters = {k: v for k, v in options.items() if k in FILTERS}
+        segs = select_segments(self.segments(), self.documents(), **filters)
+        vectors, _ = self.vectors(list(segs["text"]), progress)
+        code_ids, cvecs = self.code_vectors()
+        return run_themes(self.store, segs, vectors, dict(zip(code_ids, cvecs)), params,
+                          filters, self.embedder.model_id)
+
+    def themes(self, progress: "Progress | None" = None, **options: Any) -> "pd.DataFrame":
+        """Fit and store candidate themes (see ``run_themes``); returns the themes frame:
+        theme_id, size, keywords, representative, doc_share, resembles_code, score, label."""
+        return self.run_themes(progress, **options).themes
+
+    def theme_run(self, run_id: int | None = None) -> ThemeRun:
+        """A stored themes run (the latest successful one by default)."""
+        from .themes.runs import read_run
+
+        return read_run(self.store, run_id)
 
     def theme_members(self, run_id: int | None = None) -> "pd.DataFrame":
-        """segment_id, theme_id (-1 = outlier), probability, text for a stored themes run."""
+        """segment_id, theme_id (-1 = outlier), probability, document, text for a run."""
         import pandas as pd
 
-        run = run_id or self._latest_theme_run()
+        run = self.theme_run(run_id).run_id
         members = pd.DataFrame([dict(r) for r in self.store.theme_members(run)],
                                columns=["segment_id", "theme_id", "probability"])
         return members.merge(self.segments()[["segment_id", "document", "text"]],
                              on="segment_id", how="left")
-
-    def _latest_theme_run(self) -> int:
-        row = self.store.latest_theme_run()
-        if row is None:
-            raise ProjectError("no themes yet: run `qualkit themes` first")
-        return row["id"]
 
     def suggest(self, segment_ids: list[str] | None = None, k: int | None = None,
                 coder: str | None = None) -> "pd.DataFrame":
@@ -254,7 +290,6 @@ class Project:
         Learns from the codings made so far (``coder``'s only, when given). Never applies
         anything."""
         from .suggest import parent_map, suggest
-        from .vectors import code_vectors, get_project_embedder, vectors_for
 
         k = k or int(self.settings["suggest"]["k"])
         segs = self.segments()
@@ -263,15 +298,12 @@ class Project:
             if unknown:
                 raise ProjectError(f"no segment with id {sorted(unknown)[0]!r}")
             segs = segs.set_index("segment_id").loc[list(segment_ids)].reset_index()
-        embedder = get_project_embedder(self)
-        code_ids, cvecs = code_vectors(self, embedder=embedder)
-        vecs, _ = vectors_for(self, list(segs["text"]), embedder=embedder)
+        code_ids, cvecs = self.code_vectors()
+        vecs, _ = self.vectors(list(segs["text"]))
         coded = self.codings(coder).merge(self.segments(include_retired=True)[
             ["segment_id", "text"]], on="segment_id")
         coded = coded[coded["code_id"].isin(code_ids)]
-        coded_vecs = None
-        if len(coded):
-            coded_vecs, _ = vectors_for(self, list(coded["text"]), embedder=embedder)
+        coded_vecs = self.vectors(list(coded["text"]))[0] if len(coded) else None
         skip = None
         if coder is not None:  # what this coder already applied is not suggested again
             skip = coded.groupby("segment_id")["code_id"].apply(list).to_dict()
@@ -295,7 +327,7 @@ class Project:
         return pd.DataFrame(rows, columns=cols)
 
     def foi_tally(self, by: str | None = "authority_type") -> "pd.DataFrame":
-        from .foi_tally import tally
+        from .foi.tally import tally
 
         docs = self.documents()
         docs = docs[docs["kind"] == "foi"].dropna(axis=1, how="all")
@@ -321,7 +353,8 @@ class Project:
     def status(self) -> dict[str, Any]:
         counts = self.store.counts()
         runs = [
-            {"stage": r["stage"], "started": r["started"], "status": r["status"],
+            {"id": r["id"], "stage": r["stage"], "started": r["started"],
+             "status": r["status"], "params": json.loads(r["params"]),
              "summary": json.loads(r["summary"])}
             for r in self.store.runs(limit=10)
         ]

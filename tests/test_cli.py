@@ -149,6 +149,17 @@ def test_embed_themes_and_suggest_commands(tmp_path):
     res = run("-C", str(root), "themes", "-m", "5", "--where", "authority_type=unitary")
     assert res.exit_code == 0, res.output
     assert "Candidate themes (run" in res.output
+    import qualkit as qk
+    from qualkit.themes.select import select_segments
+
+    with qk.open_project(root) as p:  # the run used exactly the unitary authorities' segments
+        run_ = p.theme_run()
+        unitary = select_segments(p.segments(), p.documents(),
+                                  where={"authority_type": "unitary"})
+        everyone = select_segments(p.segments(), p.documents())
+    assert run_.filters == {"where": {"authority_type": "unitary"}}
+    assert 0 < run_.segments == len(unitary) < len(everyone)
+    assert f"{len(unitary)} segments" in " ".join(res.output.split())
     res = run("-C", str(root), "themes", "--kind", "foi", "--question", "q2_datasets")
     assert res.exit_code == 0 and "Small corpus" in " ".join(res.output.split())
     res = run("-C", str(root), "themes", "--where", "nonsense")

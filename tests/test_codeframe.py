@@ -86,7 +86,7 @@ def test_shipped_codes_are_documented():
         assert code.name and code.description, code.id
         assert code.examples, code.id
         assert code.line is not None
-        if code.depth:
+        if cf.depth(code.id):
             assert code.parent == code.id.rsplit(".", 1)[0]
             assert code.exclude, code.id  # says which code to use instead
         else:
@@ -115,7 +115,7 @@ def test_tree_lines_of_shipped_file():
     cf = load_codeframe(SHIPPED)
     lines = code_tree_lines(cf)
     assert [c.id for _, c in lines] == EXPECTED_IDS
-    assert all(depth == code.depth for depth, code in lines)
+    assert all(depth == cf.depth(code.id) for depth, code in lines)
 
 
 # --------------------------------------------------------------------------- good files

@@ -113,7 +113,7 @@ def test_fake_embedder_is_deterministic_unit_norm_and_semantic_ish():
 def test_import_embed_loads_no_heavy_library():
     res = run_py(f"""
         import sys, os
-        import qualkit.embed, qualkit.embed_onnx
+        import qualkit.embed, qualkit.embed.onnx
         print(sorted(m for m in {HEAVY!r} if m in sys.modules))
         print(os.environ.get("HF_HUB_OFFLINE"), os.environ.get("TRANSFORMERS_OFFLINE"),
               os.environ.get("HF_DATASETS_OFFLINE"))
@@ -243,7 +243,7 @@ def test_int8_falls_back_to_fp32_when_its_check_failed(onnx_cache, tmp_path):
     assert info["backend"] == "onnx-fp32" and "0.95" in info["note"]
     meta["fingerprint"] = "0" * 64  # a different model: stale, would be re-exported
     (dst / "meta.json").write_text(json.dumps(meta))
-    from qualkit import embed_onnx
+    from qualkit.embed import onnx as embed_onnx
 
     assert embed_onnx.read_meta(dst, spec) is None
     assert embed_onnx.read_meta(src, spec) is not None

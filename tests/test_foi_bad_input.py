@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qualkit.ingest.foi import FoiLetter, looks_like_foi, parse_letter
+from qualkit.foi.parse import FoiLetter, looks_like_foi, parse_letter
 from test_foi_layouts import FOI, LA
 
 ACKNOWLEDGEMENT = """Freedom of Information Act 2000

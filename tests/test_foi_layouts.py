@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from qualkit.ingest.foi import FoiLetter, looks_like_foi, parse_letter
+from qualkit.foi.parse import FoiLetter, looks_like_foi, parse_letter
 
 FOI = Path(__file__).resolve().parents[1] / "foi"
 LA = ["q1_link_edu_social", "q2_datasets", "q3_groups", "q4_uses", "q5_link_health",

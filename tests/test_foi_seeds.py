@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qualkit.ingest.foi import FoiLetter, looks_like_foi, parse_letter
+from qualkit.foi.parse import FoiLetter, looks_like_foi, parse_letter
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 

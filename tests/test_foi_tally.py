@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qualkit.foi_tally import TOTAL_GROUP, percent, tally
-from qualkit.ingest.foi import parse_letter
+from qualkit.foi.tally import TOTAL_GROUP, percent, tally
+from qualkit.foi.parse import parse_letter
 from qualkit.models import QualkitError
 
 FOI = Path(__file__).resolve().parents[1] / "foi"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qualkit.ingest.foi import looks_like_foi, parse_letter
+from qualkit.foi.parse import looks_like_foi, parse_letter
 from test_foi_layouts import DOCX, FOI
 
 LOOSE = """Freedom of Information request 4471

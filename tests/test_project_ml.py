@@ -70,23 +70,29 @@ def test_corrupt_cached_vector_is_recomputed_not_fatal(tmp_path):
 
 def test_themes_on_a_small_corpus_fall_back_with_a_message_and_are_stored(tmp_path):
     p, _ = make_project(tmp_path)
-    themes = p.themes()
+    run = p.run_themes()
+    themes = run.themes
     assert list(themes.columns[:7]) == ["theme_id", "size", "keywords", "representative",
                                         "doc_share", "resembles_code", "score"]
-    assert "agglomerative" in themes.attrs["method"]
-    assert any("small" in m.lower() or "agglomerative" in m.lower()
-               for m in themes.attrs["messages"])
-    assert themes["size"].sum() + len(themes.attrs["outliers"]) == 24  # interviewer left out
+    assert "agglomerative" in run.method
+    assert any("small" in m.lower() or "agglomerative" in m.lower() for m in run.messages)
+    assert themes["size"].sum() + len(run.outliers) == 24  # interviewer left out
     members = p.theme_members()
     assert len(members) == 24 and set(members["theme_id"]) >= set(themes["theme_id"])
-    run = p.store.latest_theme_run()
-    assert run["id"] == themes.attrs["run_id"] and run["status"] == "ok"
+    stored = p.theme_run()  # read back from the store: the same run, the same themes
+    assert stored.run_id == run.run_id and stored.status == "ok"
+    assert stored.outliers == run.outliers and stored.method == run.method
+    pd.testing.assert_frame_equal(stored.themes, themes)
+    assert p.theme_run(run.run_id).run_id == run.run_id
+    with pytest.raises(qk.QualkitError, match="no themes run with id 999"):
+        p.theme_run(999)
 
 
 def test_theme_filters_pick_the_subset(tmp_path):
     p, _ = make_project(tmp_path)
-    assert p.themes(speaker="P1").attrs["segments"] == 8
-    assert p.themes(include_interviewer=True).attrs["segments"] == 25
+    one = p.run_themes(speaker="P1")
+    assert one.segments == 8 and one.filters == {"speaker": "P1"}
+    assert p.run_themes(include_interviewer=True).segments == 25
     with pytest.raises(qk.QualkitError, match="no segments"):
         p.themes(kind="foi")
     with pytest.raises(qk.QualkitError, match="unknown theme option"):
@@ -101,8 +107,10 @@ def test_same_project_twice_gives_identical_themes(tmp_path):
 
 def test_all_identical_segments_and_empty_project_are_clear(tmp_path):
     p, _ = make_project(tmp_path, identical=True)
-    themes = p.themes()
-    assert len(themes) <= 1 and themes.attrs["messages"]
+    run = p.run_themes()
+    # 24 copies of one sentence: one theme holding every segment, and a message saying why
+    assert len(run.themes) == 1 and run.themes["size"].iloc[0] == 24 and not run.outliers
+    assert run.messages
     empty = qk.init_project(tmp_path / "empty")
     empty.set_embedder(FakeEmbedder())
     assert empty.embed() == 0
@@ -168,7 +176,7 @@ def test_real_model_and_bertopic_open_no_socket(tmp_path, monkeypatch):
 
 
 def test_interviewers_are_left_out_however_they_are_labelled(tmp_path):
-    from qualkit.theme_runs import select_segments
+    from qualkit.themes.select import select_segments
 
     p = qk.init_project(tmp_path / "study")
     write(p.root / "transcripts" / "a.txt",
@@ -180,7 +188,7 @@ def test_interviewers_are_left_out_however_they_are_labelled(tmp_path):
     (p.root / "qualkit.yaml").write_text("segment:\n  interviewers: [Jo Pryce]\n")
     p = qk.open_project(p.root)
     p.ingest()
-    kept = select_segments(p)
+    kept = select_segments(p.segments(), p.documents())
     assert set(kept["speaker"]) == {"SAM LEE"}
-    asked = select_segments(p, role="interviewer")
+    asked = select_segments(p.segments(), p.documents(), role="interviewer")
     assert set(asked["speaker"]) == {"INTERVIEWER", "Jo Pryce"}

@@ -6,7 +6,7 @@ import sqlite3
 import numpy as np
 import pytest
 
-from qualkit.migrations import MIGRATIONS
+from qualkit.store.migrations import MIGRATIONS
 from qualkit.models import Code, Segment
 from qualkit.store import Store, StoreError
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qualkit.themes import (
+from qualkit.themes.fit import (
     ASSIGNMENT_COLUMNS,
     THEME_COLUMNS,
     DictArrayCache,
@@ -23,7 +23,7 @@ from qualkit.themes import (
     _order_by_size,
     fit_themes,
 )
-from qualkit.themes_reduce import exact_knn, normalise, reduction_cache_key, vectors_hash
+from qualkit.themes.reduce import exact_knn, normalise, reduction_cache_key, vectors_hash
 
 # --------------------------------------------------------------------------- synthetic corpus
 TOPICS = {
@@ -126,8 +126,8 @@ def _check_frames(res: ThemeResult, n: int) -> None:
 
 # --------------------------------------------------------------------------- fast
 def test_import_loads_nothing_heavy():
-    code = ("import sys, qualkit.themes, qualkit.themes_reduce, qualkit.themes_cluster, "
-            "qualkit.themes_keywords, qualkit.themes_spectral\n"
+    code = ("import sys, qualkit.themes, qualkit.themes.reduce, qualkit.themes.cluster, "
+            "qualkit.themes.keywords, qualkit.themes.spectral\n"
             "heavy = {'bertopic', 'umap', 'torch', 'hdbscan', 'numba', 'sklearn', "
             "'sentence_transformers', 'transformers', 'pynndescent', 'scipy'}\n"
             "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))")
@@ -278,12 +278,14 @@ def test_resembles_code(model, corpus, fitted):
 def test_reassign_outliers(corpus, fitted):
     base, cache = fitted
     res = fit_themes(corpus["vectors"], corpus["texts"], corpus["ids"], corpus["docs"],
-                     ThemeParams(min_cluster_size=30, reassign_outliers=True), cache=cache)
+                     ThemeParams(min_cluster_size=40, reassign_outliers=True), cache=cache)
     assert (res.assignments["theme_id"] >= 0).all()
-    if res.outliers:  # reported, with probability 0 after reassignment
-        assert any("reassigned" in m for m in res.messages)
-        a = res.assignments.set_index("segment_id")
-        assert (a.loc[res.outliers, "probability"] == 0).all()
+    # at this cluster size HDBSCAN leaves outliers (40 on this corpus; at 10-30 it leaves none): they are reported, and after reassignment
+    # they sit in a theme with probability 0
+    assert len(res.outliers) > 0
+    assert any("reassigned" in m for m in res.messages)
+    a = res.assignments.set_index("segment_id")
+    assert (a.loc[res.outliers, "probability"] == 0).all()
 
 
 @pytest.mark.slow
@@ -341,11 +343,13 @@ def test_stop_words_only_and_wrong_code_dims(model):
     assert any("No keywords" in m for m in res.messages)
     assert any("dimensions" in m for m in res.messages)
     assert res.themes["resembles_code"].isna().all()
-    assert all(lbl.startswith("theme ") or lbl for lbl in res.themes["label"])
+    # no keywords: each theme is labelled by its number, not by an empty string
+    assert all(len(k) == 0 for k in res.themes["keywords"])
+    assert list(res.themes["label"]) == [f"theme {t}" for t in res.themes["theme_id"]]
 
 
 def test_jit_cache_dir_setting(monkeypatch, tmp_path):
-    from qualkit.themes_reduce import jit_cache_dir
+    from qualkit.themes.reduce import jit_cache_dir
 
     monkeypatch.setenv("QUALKIT_NUMBA_CACHE_DIR", "off")
     assert jit_cache_dir() is None
@@ -369,7 +373,7 @@ def test_damaged_cache_entry_is_recomputed(corpus, fitted):
 
 
 def test_keywords_skip_contractions_fillers_and_annotations():
-    from qualkit.themes_keywords import clean_for_keywords, stop_words
+    from qualkit.themes.keywords import clean_for_keywords, stop_words
 
     cleaned = clean_for_keywords("That’s fine, we’ve got it. [laughs] They didn't. (crosstalk)")
     assert "’" not in cleaned and "laughs" not in cleaned and "crosstalk" not in cleaned
@@ -383,7 +387,7 @@ def test_keywords_skip_contractions_fillers_and_annotations():
 @pytest.mark.parametrize("ngram_max", [1, 2])
 def test_exact_ctfidf_equals_bertopic(corpus, fitted, ngram_max):
     """qualkit's replica of BERTopic's c-TF-IDF gives BERTopic's words, order and ties."""
-    from qualkit.themes_keywords import ctfidf_keywords, exact_ctfidf_keywords
+    from qualkit.themes.keywords import ctfidf_keywords, exact_ctfidf_keywords
 
     res, _ = fitted
     labels = res.assignments["theme_id"].to_numpy().copy()
@@ -409,7 +413,7 @@ def test_new_processes_give_identical_themes_and_reruns_skip_bertopic(corpus, tm
     (tmp_path / "t.txt").write_text("\n".join(corpus["texts"]), encoding="utf-8")
     code = (
         "import sys, numpy as np\n"
-        "from qualkit.themes import fit_themes, ThemeParams, NpyDirCache\n"
+        "from qualkit.themes.fit import fit_themes, ThemeParams, NpyDirCache\n"
         f"v = np.load({str(tmp_path / 'v.npy')!r})\n"
         f"t = open({str(tmp_path / 't.txt')!r}, encoding='utf-8').read().split('\\n')\n"
         "ids = [str(i) for i in range(len(t))]\n"
@@ -436,7 +440,7 @@ def test_new_processes_give_identical_themes_and_reruns_skip_bertopic(corpus, tm
 
 def test_small_corpus_groups_are_not_one_giant_cluster():
     """Three clear groups of ten: the fallback finds them, not one chain plus stragglers."""
-    from qualkit.themes_cluster import agglomerative_labels
+    from qualkit.themes.cluster import agglomerative_labels
 
     rng = np.random.default_rng(0)
     centres = np.eye(3, 16)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..models import ReadError, ReadResult, Segment
+from ..models import Progress, ReadError, ReadResult, Segment, Step
 from ..segment import SegmentSettings, answer_segments, segment_document
 from ..store import Store
 from .attributes import ATTRIBUTES_FILE, AttributeTable, load_attributes
@@ -19,7 +19,6 @@ from .attributes import ATTRIBUTES_FILE, AttributeTable, load_attributes
 SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".vtt", ".srt")
 KINDS = ("transcript", "foi")
 
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -118,7 +117,7 @@ class Ingester:
             except OSError as e:
                 report.skipped.append((shown, f"cannot read ({e.strerror or e})"))
             if progress:
-                progress(i, len(files), shown)
+                progress(Step("ingest", i, len(files), shown))
         self._report_gone(paths, report)
         return report
 
@@ -184,7 +183,7 @@ class Ingester:
     def _guess_kind(result: ReadResult) -> str:
         if result.format in ("vtt", "srt"):
             return "transcript"
-        from .foi import looks_like_foi
+        from qualkit.foi.parse import looks_like_foi
 
         # before speaker turns: "School census: Yes" lines in a letter look like turns
         return "foi" if looks_like_foi(result.text) else "transcript"
@@ -193,7 +192,7 @@ class Ingester:
                  report: IngestReport) -> tuple[list[Segment], list]:
         if kind == "transcript":
             return segment_document(name, result.text, result.turns, self.settings), []
-        from .foi import parse_letter
+        from qualkit.foi.parse import parse_letter
 
         letter = parse_letter(result.text)
         if letter.problems:

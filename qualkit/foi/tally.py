@@ -27,9 +27,9 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from .ingest.foi_options import (FREE_TEXT_ONLY, ICB_QUESTIONS, LA_QUESTIONS, OPTIONS, YES_NO,
+from qualkit.foi.options import (FREE_TEXT_ONLY, ICB_QUESTIONS, LA_QUESTIONS, OPTIONS, YES_NO,
                                  YES_NO_ANSWERS)
-from .models import QualkitError
+from qualkit.models import QualkitError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

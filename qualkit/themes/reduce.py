@@ -206,7 +206,7 @@ def umap_reduce(
     """Seeded UMAP (BERTopic's settings: cosine, min_dist 0) fed the exact kNN graph."""
     import umap  # heavy: numba JIT on first fit in a process (cached on disk, see above)
 
-    from qualkit.themes_spectral import spectral_init, umap_graph
+    from qualkit.themes.spectral import spectral_init, umap_graph
 
     enable_jit_cache()
     n = unit.shape[0]

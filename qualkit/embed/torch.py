@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import warnings
 
-from qualkit.embed import ModelSpec, ProgressFn, cpu_threads, ensure_offline, length_batches
+from qualkit.embed.base import ProgressFn, cpu_threads, ensure_offline, length_batches, model_id
+from qualkit.embed.model import ModelSpec
 
 
 class TorchEmbedder:
@@ -29,7 +30,7 @@ class TorchEmbedder:
                    or self.model.get_sentence_embedding_dimension)
         self.dim = int(get_dim())
         self.spec = spec
-        self.model_id = f"{spec.identity}/{self.backend}"
+        self.model_id = model_id(spec.identity, self.backend)
 
     def encode(self, texts: list[str], progress: ProgressFn | None = None, batch_size: int = 64):
         import numpy as np

@@ -47,8 +47,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from . import foi_options as O
-from .foi_layouts import Piece, Reading, make_pieces, read_free, read_multi, read_yes_no, trim
+from . import options as O
+from .layouts import Piece, Reading, make_pieces, read_free, read_multi, read_yes_no, trim
 
 __all__ = ["FoiAnswer", "FoiFreeText", "FoiLetter", "looks_like_foi", "parse_letter"]
 

@@ -28,9 +28,9 @@ import time
 import warnings
 from pathlib import Path
 
-from qualkit.embed import (ModelSpec, ProgressFn, cpu_threads, ensure_offline, length_batches,
-                           read_json)
-from qualkit.embed_checkset import CHECK_SENTENCES, CHECKSET_VERSION
+from qualkit.embed.base import ProgressFn, cpu_threads, ensure_offline, length_batches, model_id
+from qualkit.embed.checkset import CHECK_SENTENCES, CHECKSET_VERSION
+from qualkit.embed.model import ModelSpec, read_json
 from qualkit.models import QualkitError
 
 RECIPE_VERSION = 1
@@ -94,7 +94,7 @@ class OnnxEmbedder:
         self.pad_id = settings["pad_id"]
         self.dim = int(self.session.get_outputs()[0].shape[-1])
         self.spec, self.backend, self.path = spec, backend, Path(onnx_path)
-        self.model_id = f"{spec.identity}/{backend}"
+        self.model_id = model_id(spec.identity, backend)
         self.meta, self.note = meta or {}, note
 
     def encode(self, texts: list[str], progress: ProgressFn | None = None, batch_size: int = 64):
@@ -170,10 +170,16 @@ def prepare(spec: ModelSpec, cache_dir: Path, backend: str) -> dict:
         meta = export(spec, directory)
     effective, note = effective_backend(meta, backend)
     entry = meta[effective]
-    return {"backend": effective, "model_id": f"{spec.identity}/{effective}",
+    return {"backend": effective, "model_id": model_id(spec.identity, effective),
             "path": str(directory / entry["file"]), "mean_cosine": entry["mean_cosine"],
             "min_cosine": entry["min_cosine"], "exported": exported, "note": note,
             "recipe": entry.get("recipe", "fp32")}
+
+
+def known_model_id(spec: ModelSpec, cache_dir: Path, backend: str) -> str | None:
+    """The model id an ONNX backend will have, read from the cached export; None before it."""
+    meta = read_meta(model_dir(cache_dir, spec), spec)
+    return None if meta is None else model_id(spec.identity, effective_backend(meta, backend)[0])
 
 
 def effective_backend(meta: dict, backend: str) -> tuple[str, str]:
@@ -265,7 +271,7 @@ def export(spec: ModelSpec, directory: Path) -> dict:
         raise QualkitError(f"The first use of the ONNX backends exports the model, which needs "
                            f"{e.name or 'torch, transformers and onnx'} (not installed); install "
                            "qualkit's dependencies, or set embed.backend: torch-fp32") from e
-    from qualkit.embed_torch import TorchEmbedder, quiet_hf
+    from qualkit.embed.torch import TorchEmbedder, quiet_hf
 
     try:
         directory.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from .foi_options import ECHO_TOKEN, OPTIONS
+from .options import ECHO_TOKEN, OPTIONS
 
 Span = tuple[int, int]
 

@@ -2,16 +2,16 @@
 
 The pipeline (each stage timed in ``ThemeResult.timings``):
 
-1. ``knn``      exact cosine neighbours by brute force (:mod:`qualkit.themes_reduce`);
+1. ``knn``      exact cosine neighbours by brute force (:mod:`qualkit.themes.reduce`);
 2. ``umap``     seeded UMAP fed that kNN graph; the reduced vectors are cached under a key made
                of the input vectors' hash and :meth:`ThemeParams.reduction_key`, so re-running
                with other cluster or keyword settings skips stages 1-2 (``umap`` is then 0);
-3. ``cluster``  HDBSCAN on the reduced vectors (:mod:`qualkit.themes_cluster`), or a fallback
+3. ``cluster``  HDBSCAN on the reduced vectors (:mod:`qualkit.themes.cluster`), or a fallback
                for corpora too small or too uniform for it — always with a message;
 4. ``keywords`` BERTopic's c-TF-IDF (English stop words, 1..n-grams) over those clusters;
                on a re-run from a cached reduction (or a small-corpus fallback) the same
                c-TF-IDF comes from ``exact_ctfidf_keywords``, identical and without the import
-               (:mod:`qualkit.themes_keywords`), fitted on the given vectors: nothing is
+               (:mod:`qualkit.themes.keywords`), fitted on the given vectors: nothing is
                re-embedded and no embedding model is loaded.
 
 Nothing heavy is imported with this module: bertopic, umap, hdbscan and sklearn load inside
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from qualkit.themes_cluster import count_distinct, fallback_cluster, hdbscan_labels
-from qualkit.themes_reduce import (  # noqa: F401  (re-exported API)
+from qualkit.themes.cluster import count_distinct, fallback_cluster, hdbscan_labels
+from qualkit.themes.reduce import (  # noqa: F401  (re-exported API)
     ArrayCache,
     DictArrayCache,
     NpyDirCache,
@@ -138,7 +138,7 @@ def fit_themes(
     labels = _order_by_size(labels)
 
     t = time.perf_counter()
-    from qualkit.themes_keywords import ctfidf_keywords, exact_ctfidf_keywords
+    from qualkit.themes.keywords import ctfidf_keywords, exact_ctfidf_keywords
 
     # A fresh reduction is a BERTopic fit, and BERTopic computes the keywords. A re-run on a
     # cached reduction, or a small-corpus fallback, gets the identical c-TF-IDF from qualkit's

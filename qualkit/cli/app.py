@@ -1,0 +1,97 @@
+"""The ``qualkit`` command's frame: the typer app, error handling, consoles and helpers.
+
+Exit codes: 0 all done; 1 done, but some input was skipped (each named with its reason);
+2 nothing done because of a problem the user can fix (message on one line); 3 qualkit itself
+failed (an unexpected error: one line, and ``--debug`` shows the traceback); 130 interrupted.
+Everything a user wrote (transcript text, names, codes) is printed escaped, so ``[laughs]`` or
+``[/]`` in a transcript shows as written instead of being read as markup.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from qualkit.models import QualkitError, Step
+
+EXIT_OK, EXIT_PARTIAL, EXIT_ERROR, EXIT_CRASH, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+state: dict[str, Any] = {"project": Path("."), "debug": False}
+
+
+class _Group(typer.core.TyperGroup):
+    """A user's mistake (QualkitError) is one red line and exit 2; an unexpected error is one
+    line and exit 3 (the traceback with ``--debug``); Ctrl-C is exit 130."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except QualkitError as e:
+            if state["debug"]:
+                raise
+            err.print(f"[red]error:[/] {escape(str(e))}", soft_wrap=True)
+            raise typer.Exit(EXIT_ERROR) from None
+        except KeyboardInterrupt:
+            err.print("interrupted; everything saved so far is kept")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as e:  # a bug in qualkit, not the user's doing
+            if state["debug"] or isinstance(e, typer.BadParameter):
+                raise
+            err.print(f"[red]qualkit failed:[/] {escape(type(e).__name__)}: {escape(str(e))} "
+                      "(your data is saved; run again with --debug for the details, and "
+                      "please report it)", soft_wrap=True)
+            raise typer.Exit(EXIT_CRASH) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="qualkit — qualitative thematic analysis in the terminal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _global(
+    project: Path = typer.Option(Path("."), "--project", "-C", help="The project folder."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks behind errors."),
+) -> None:
+    state["project"] = project
+    state["debug"] = debug
+
+
+def open_current():
+    from qualkit.project import open_project
+
+    return open_project(state["project"])
+
+
+def bar(label: str):
+    """A progress bar on stderr; ``step_reporter(bar)`` feeds it the library's Steps."""
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeRemainingColumn)
+
+    return Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), TextColumn("{task.description}"), console=err,
+                    transient=True)
+
+
+def step_reporter(progress_bar):
+    task = progress_bar.add_task("", total=None)
+
+    def report(step: Step) -> None:
+        progress_bar.update(task, completed=step.done, total=step.total,
+                            description=escape(step.item))
+
+    return report
+
+
+def clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 3] + "..."

@@ -1,0 +1,1 @@
+"""The coding TUI (Textual): screens over the library API, never over the store directly."""
