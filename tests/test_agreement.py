@@ -173,12 +173,15 @@ FRAME = {"p": None, "p.a": "p", "p.b": "p", "q": None}
 
 
 def rollup_inputs():
-    units = pd.DataFrame({"segment_id": ["s1", "s2", "s3"], "document": ["D"] * 3,
-                          "text": ["one", "two", "three"]})
-    codings = pd.DataFrame([("s1", "D", "p.a", "ana"), ("s1", "D", "p.b", "ben"),
-                            ("s2", "D", "q", "ana"), ("s2", "D", "q", "ben"),
-                            ("s3", "D", "p", "ana"), ("s3", "D", "p.a", "ana")],
-                           columns=["segment_id", "document", "code_id", "coder"])
+    """s1: sibling sub-codes; s2: same code; s3: ana a sub-code, ben nothing; s4: ana the parent,
+    ben a sub-code; s5: ana parent and sub-code, ben the sub-code (equal after rollup)."""
+    units = pd.DataFrame({"segment_id": ["s1", "s2", "s3", "s4", "s5"], "document": ["D"] * 5,
+                          "text": ["one", "two", "three", "four", "five"]})
+    codings = pd.DataFrame([("s1", "p.a", "ana"), ("s1", "p.b", "ben"), ("s2", "q", "ana"),
+                            ("s2", "q", "ben"), ("s3", "p.a", "ana"), ("s4", "p", "ana"),
+                            ("s4", "p.a", "ben"), ("s5", "p", "ana"), ("s5", "p.a", "ana"),
+                            ("s5", "p.a", "ben")], columns=["segment_id", "code_id", "coder"])
+    codings.insert(1, "document", "D")
     done = pd.DataFrame({"document": ["D", "D"], "coder": ["ana", "ben"]})
     return units, codings, done
 
@@ -187,23 +190,26 @@ def test_parent_counts_where_a_descendant_is_applied():
     units, codings, done = rollup_inputs()
     table = agreement(units, codings, done, FRAME, list(FRAME), bootstrap=0)
     assert list(table["code_id"]) == ["p", "p.a", "p.b", "q", "(all codes)"]
-    pa = table.set_index("code_id")["percent_agreement"]
-    # p: s1 both (via p.a / p.b), s2 neither, s3 ana only -> 2/3
-    assert pa["p"] == pytest.approx(2 / 3)
-    assert pa["p.a"] == pytest.approx(1 / 3)   # s1 and s3 differ
-    assert pa["p.b"] == pytest.approx(2 / 3)   # s1 differs
-    assert pa["q"] == 1.0
-    # pooled: 12 (segment, code) pairs, 4 disagreements
-    assert table.iloc[-1]["n_units"] == 12
-    assert pa["(all codes)"] == pytest.approx(8 / 12)
+    rows = table.set_index("code_id")
+    # p present for ana on s1, s3, s4, s5 and for ben on s1, s4, s5: only s3 differs
+    assert rows.loc["p", "percent_agreement"] == pytest.approx(4 / 5)
+    assert rows.loc["p", "prevalence"] == pytest.approx(7 / 10)
+    assert rows.loc["p.a", "percent_agreement"] == pytest.approx(2 / 5)  # s1, s3, s4 differ
+    assert rows.loc["p.b", "percent_agreement"] == pytest.approx(4 / 5)  # s1 differs
+    assert rows.loc["q", "percent_agreement"] == 1.0
+    # pooled: 20 (segment, code) pairs, 5 disagreements
+    assert rows.loc["(all codes)", "n_units"] == 20
+    assert rows.loc["(all codes)", "percent_agreement"] == pytest.approx(15 / 20)
 
 
 def test_level_top_reports_top_level_codes_only():
     units, codings, done = rollup_inputs()
     table = agreement(units, codings, done, FRAME, list(FRAME), level="top", bootstrap=0)
     assert list(table["code_id"]) == ["p", "q", "(all codes)"]
-    assert table.iloc[-1]["n_units"] == 6
-    assert table.set_index("code_id")["percent_agreement"]["(all codes)"] == pytest.approx(5 / 6)
+    rows = table.set_index("code_id")
+    assert rows.loc["p", "percent_agreement"] == pytest.approx(4 / 5)
+    assert rows.loc["(all codes)", "n_units"] == 10
+    assert rows.loc["(all codes)", "percent_agreement"] == pytest.approx(9 / 10)
     # sub-codes asked for are reported as their top-level codes
     only_sub = agreement(units, codings, done, FRAME, ["p.b"], level="top", bootstrap=0)
     assert list(only_sub["code_id"]) == ["p", "(all codes)"]
@@ -248,15 +254,32 @@ def test_weighted_alpha_equals_krippendorff_package_on_expanded_units():
     assert weighted_alpha(kinds, weights)[0] == pytest.approx(expected)
 
 
+def test_bootstrap_matches_plain_unit_resampling_with_the_package():
+    import krippendorff
+
+    vc = np.array([[0, 2]] * 20 + [[1, 1]] * 15 + [[2, 0]] * 15, dtype=float)  # Cohen's table
+    rng = np.random.default_rng(1)
+    plain = [krippendorff.alpha(value_counts=vc[rng.integers(0, 50, 50)], value_domain=[0, 1],
+                                level_of_measurement="nominal") for _ in range(2000)]
+    units, codings, done = presence_inputs(cross(20, 5, 10, 15))
+    row = agreement(units, codings, done, PARENTS, ["c"], bootstrap=2000, seed=1).iloc[0]
+    low, high = np.percentile(plain, [2.5, 97.5])
+    assert row["alpha_low"] == pytest.approx(low, abs=0.03)
+    assert row["alpha_high"] == pytest.approx(high, abs=0.03)
+
+
 # --------------------------------------------------------------------------- disagreements
 def test_disagreements_lists_each_coders_codes_and_what_differs():
     units, codings, done = rollup_inputs()
     table = disagreements(units, codings, done, FRAME, list(FRAME))
     assert list(table.columns) == ["segment_id", "document", "text", "ana", "ben", "codes_differ"]
-    assert list(table["segment_id"]) == ["s1", "s3"]
-    s1, s3 = table.iloc[0], table.iloc[1]
+    # s2 agrees; s5 agrees after rollup (ana's parent code is implied by the sub-code)
+    assert list(table["segment_id"]) == ["s1", "s3", "s4"]
+    s1, s3, s4 = (table.iloc[i] for i in range(3))
     assert (s1["ana"], s1["ben"], s1["codes_differ"]) == (["p.a"], ["p.b"], ["p.a", "p.b"])
     assert (s3["ana"], s3["ben"], s3["codes_differ"]) == (["p.a"], [], ["p", "p.a"])
+    assert (s4["ana"], s4["ben"], s4["codes_differ"]) == (["p"], ["p.a"], ["p.a"])
+    assert s4["text"] == "four"
     top = disagreements(units, codings, done, FRAME, list(FRAME), level="top")
     assert list(top["segment_id"]) == ["s3"]
     assert (top.iloc[0]["ana"], top.iloc[0]["codes_differ"]) == (["p"], ["p"])
@@ -296,6 +319,15 @@ def test_no_document_done_by_two_coders_says_how_to_fix_it():
                               "documents done with `d` in the TUI or `qualkit done`")
     with pytest.raises(QualkitError, match="no document marked done by all of: ana, ben"):
         disagreements(units, codings, done, PARENTS, ["c"])
+
+
+def test_disagreements_need_a_document_every_compared_coder_finished():
+    units, codings = two_documents()
+    done = pd.DataFrame({"document": ["A", "A", "B"], "coder": ["ana", "ben", "cy"]})
+    assert agreement(units, codings, done, PARENTS, ["c"], bootstrap=0).iloc[0]["n_units"] == 2
+    with pytest.raises(QualkitError, match="no document marked done by all of: ana, ben, cy"):
+        disagreements(units, codings, done, PARENTS, ["c"])
+    assert disagreements(units, codings, done, PARENTS, ["c"], coders=["ana", "ben"]).empty
 
 
 def test_importing_the_package_loads_no_heavy_library():
