@@ -141,7 +141,8 @@ def test_uk_phone_formats(text):
     "on 12/03/2021 at 09:30", "3 March 2022", "in 2019 and 2020", "£1,200.50", "12.5%", "45 %",
     "450 children", "about 1,200 pupils", "1,234,567 records", "0.07700", "07700 90012",
     "020 7946 095", "0161 496 01234", "+44 20 7946", "01632 96012", "0 to 25", "0-25",
-    "12345678901", "ref 07700900123X", "v2.0161 496", "1 234 567 890",
+    "12345678901", "ref 07700900123X", "9434765919%", "07700 900123 %", "v2.0161 496",
+    "1 234 567 890", "943 476 59190", "9434765919.5",
 ])
 def test_not_phones_or_numbers(text):
     assert find_identifiers(text) == []
@@ -172,7 +173,8 @@ def test_emails_stop_at_sentence_punctuation():
 
 
 def test_names_are_whole_words_any_case_and_possessive():
-    text = "Ellie's mum, ELLIE, ellie’s brother; not Ellies, Elliesmith or Belliery. Tom Baker too."
+    text = ("Ellie's mum, ELLIE, ellie’s brother; not Ellies, Elliesmith or Belliery. "
+            "Tom Baker too.")
     found = find_identifiers(text, names=["Ellie", ("Tom  Baker", "Tom")])
     assert [f.text for f in found] == ["Ellie", "ELLIE", "ellie", "Tom Baker"]
     assert find_identifiers(text, names=[]) == []

@@ -15,5 +15,5 @@ from qualkit.privacy.report import SCAN_COLUMNS, RedactionReport, scan
 
 __all__ = ["KINDS", "SCAN_COLUMNS", "TAGS", "Finding", "PseudonymMap", "Redaction",
            "RedactionReport", "Replacement", "find_identifiers", "is_valid_nhs_number",
-           "is_valid_upn", "map_offset", "map_span", "name_key", "nhs_check_digit", "pseudonymise_speaker",
-           "redact", "resolve_overlaps", "scan", "upn_check_letter"]
+           "is_valid_upn", "map_offset", "map_span", "name_key", "nhs_check_digit",
+           "pseudonymise_speaker", "redact", "resolve_overlaps", "scan", "upn_check_letter"]

@@ -55,10 +55,12 @@ _PHONE_RE = re.compile(
 )
 _NOT_AFTER_NUMBER = re.compile(r"\w|[.,/:]\d|\s?%")
 
+# The postcode areas of the UK and Crown dependencies (plus BF/BX, forces and non-geographic).
 _AREAS = """AB AL B BA BB BD BF BH BL BN BR BS BT BX CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH
 DL DN DT DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L
 LA LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG
-SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE""".split()
+SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO
+ZE""".split()
 _POSTCODE_RE = re.compile(
     r"(?<![\w£$€])(?P<area>" + "|".join(sorted(_AREAS, key=lambda a: (-len(a), a))) + r")"
     r"(?P<district>\d[A-Z\d]?) ?(?P<inward>\d[ABD-HJLNP-UW-Z]{2})(?![\w-])",
