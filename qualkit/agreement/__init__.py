@@ -14,10 +14,11 @@ from __future__ import annotations
 from .compare import (ALL_CODES, COLUMNS, DOCUMENT_COLUMNS, agreement, agreement_by_code,
                       agreement_by_document, unit_stats)
 from .disagree import disagreements
+from .nominal import NOMINAL_COLUMNS, group_agreement
 from .notes import explain_nan
 from .stats import (brennan_prediger, cohen_kappa, gwet_ac1, nominal_alpha,
                     percent_agreement)
 
 __all__ = ["ALL_CODES", "COLUMNS", "DOCUMENT_COLUMNS", "agreement", "agreement_by_code",
            "agreement_by_document", "brennan_prediger", "cohen_kappa", "disagreements",
-           "explain_nan", "gwet_ac1", "nominal_alpha", "percent_agreement", "unit_stats"]
+           "explain_nan", "group_agreement", "gwet_ac1", "NOMINAL_COLUMNS", "nominal_alpha", "percent_agreement", "unit_stats"]
