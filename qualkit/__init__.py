@@ -3,9 +3,9 @@
 The library API (see README): ``init_project``, ``open_project`` and the ``Project`` they return.
 Importing qualkit is cheap: heavy libraries load inside the functions that need them.
 """
+from ._version import __version__
 from .models import Code, Codeframe, QualkitError, Segment
 from .project import Project, init_project, open_project
 
-__all__ = ["Code", "Codeframe", "Project", "QualkitError", "Segment", "init_project",
+__all__ = ["__version__", "Code", "Codeframe", "Project", "QualkitError", "Segment", "init_project",
            "open_project"]
-__version__ = "0.1.0"

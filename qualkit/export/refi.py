@@ -53,7 +53,7 @@ def write_qdc(path: str | Path, codes: Iterable[Code],
 
 def write_qdpx(path: str | Path, project: RefiProject) -> list[str]:
     """Write ``project`` as a REFI-QDA project zip (project.qde + Sources/). Returns warnings."""
-    from .. import __version__
+    from .._version import __version__
 
     w = _Writer(project.code_guids, project.coder_guids)
     docs = w.documents(project.documents)
