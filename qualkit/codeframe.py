@@ -322,6 +322,28 @@ def dump_codeframe(cf: Codeframe, path: str | Path) -> Path:
     return path
 
 
+def append_codes(path: str | Path, codes: list[Code]) -> Path:
+    """Add ``codes`` at the end of a codeframe file, keeping every byte already there (its
+    comments and order). Works when ``codes:`` is the file's last key, as qualkit writes it;
+    the result is loaded back, and on any problem the file is restored and the error raised."""
+    path = Path(path)
+    original = path.read_bytes()
+    entries = yaml.dump([_code_dict(c) for c in codes], Dumper=_Dumper, sort_keys=False,
+                        allow_unicode=True, width=92)
+    block = "".join(f"  {line}\n" if line else "\n" for line in entries.splitlines())
+    text = original.decode("utf-8")
+    path.write_text(text + ("" if text.endswith("\n") else "\n") + block, encoding="utf-8")
+    try:
+        merged = load_codeframe(path)
+        if not {c.id for c in codes} <= set(merged.ids):
+            raise CodeframeError([f"{path}: the new codes did not land in `codes:` (is it the "
+                                  "last key of the file?)"])
+    except BaseException:
+        path.write_bytes(original)
+        raise
+    return path
+
+
 # ------------------------------------------------------------------------------------ display
 def code_tree_lines(cf: Codeframe) -> list[tuple[int, Code]]:
     """Codes depth-first in file order as ``(depth, code)``; depth 0 for top-level codes.

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .front.refi import RefiMixin
+from .front.team import TeamMixin
 from .models import Codeframe, Progress, QualkitError, ThemeRun
 from .segment import SegmentSettings
 from .settings import SETTINGS_FILE, TEMPLATE, load_settings
@@ -64,7 +66,7 @@ def open_project(root: str | Path = ".") -> "Project":
     return Project(root)
 
 
-class Project:
+class Project(TeamMixin, RefiMixin):
     def __init__(self, root: str | Path):
         self.root = Path(root).resolve()
         self.settings: dict[str, Any] = load_settings(self.root)
@@ -312,68 +314,6 @@ class Project:
                        coded_labels=list(coded["code_id"]) if len(coded) else None,
                        coded_segment_ids=list(coded["segment_id"]) if len(coded) else None,
                        parents=parent_map(self.codeframe()), skip=skip, k=k)
-
-    # -- team: agreement and disagreements -------------------------------------------------
-    def coders(self, kind: str | None = None) -> list[str]:
-        """Coder names (``kind`` "human" or "consensus" to choose one kind)."""
-        return [r["name"] for r in self.store.coders() if kind is None or r["kind"] == kind]
-
-    def _team_inputs(self, coders: list[str] | None, document: str | None) -> dict[str, Any]:
-        import pandas as pd
-
-        frame = self.codeframe()
-        units = self.segments(document=document)[["segment_id", "document", "text"]]
-        done = pd.DataFrame([dict(r) for r in self.store.done()],
-                            columns=["document", "coder", "at"])
-        return {"units": units, "codings": self.codings(), "done": done[["document", "coder"]],
-                "parents": {c.id: c.parent for c in frame.codes},
-                "codes": [c.id for c in frame.codes],
-                "coders": coders or self.coders(kind="human")}
-
-    def agreement(self, coders: list[str] | None = None, by: str = "code", level: str = "all",
-                  codes: list[str] | None = None, document: str | None = None,
-                  require_done: bool = True, bootstrap: int = 1000) -> "pd.DataFrame":
-        """Per-code (or per-document) agreement between coders, the segment being the unit:
-        code_id, n_units, n_coders, percent_agreement, cohen_kappa, krippendorff_alpha,
-        alpha_low, alpha_high, gwet_ac1, brennan_prediger, prevalence, note; a last row
-        "(all codes)" pools them. Coders default to every human coder; a coder's segments in a
-        document they have not marked done are missing, not "absent"."""
-        from .agreement import agreement
-
-        inputs = self._team_inputs(coders, document)
-        if codes:
-            inputs["codes"] = list(codes)
-        return agreement(**inputs, by=by, level=level, require_done=require_done,
-                         bootstrap=bootstrap)
-
-    def group_agreement(self, group: str | list[str], coders: list[str] | None = None,
-                        require_done: bool = True) -> dict[str, Any]:
-        """Nominal agreement over mutually exclusive codes: ``group`` is a parent code (its
-        children are the choices) or a list of code ids. A dict: group, n_units, n_coders,
-        categories, percent_agreement, krippendorff_alpha, gwet_ac1, brennan_prediger."""
-        from .agreement import group_agreement
-
-        inputs = self._team_inputs(coders, None)
-        frame = self.codeframe()
-        if isinstance(group, str):
-            if group not in frame.ids:
-                raise ProjectError(f"no code {group!r} in the codeframe")
-            members, name = [c.id for c in frame.children(group)], group
-        else:
-            members, name = list(group), ""
-        return group_agreement(inputs["units"], inputs["codings"], inputs["done"],
-                               inputs["parents"], members, inputs["coders"], require_done,
-                               name=name)
-
-    def disagreements(self, coders: list[str] | None = None, level: str = "all",
-                      document: str | None = None, require_done: bool = True
-                      ) -> "pd.DataFrame":
-        """Segments where the coders differ: segment_id, document, text, one column per
-        coder (their codes), codes_differ."""
-        from .agreement import disagreements
-
-        return disagreements(**self._team_inputs(coders, document), level=level,
-                             require_done=require_done)
 
     # -- FOI --------------------------------------------------------------------------------
     def foi_answers(self) -> "pd.DataFrame":

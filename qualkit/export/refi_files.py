@@ -15,14 +15,13 @@ Decided here:
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from pathlib import Path
 
+from ..files import atomic_write  # noqa: F401  (re-exported for the writers)
 from ..models import QualkitError
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -58,25 +57,6 @@ def zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
             info.external_attr = 0o600 << 16
             zf.writestr(info, data)
     return buf.getvalue()
-
-
-def atomic_write(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file and ``os.replace``; mode 0600."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise QualkitError(f"{path}: cannot write, folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise QualkitError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    return path
 
 
 # ------------------------------------------------------------------------------------ reading

@@ -1,7 +1,7 @@
 """The project store: one SQLite database, the single source of truth.
 
 This package is the only code that runs SQL. ``Store`` gathers one mixin per area (documents
-and segments, coding, runs and themes, caches) over one ``Connection`` (WAL, foreign keys, a
+and segments, coding, team exchange and reconcile, runs and themes, caches) over one ``Connection`` (WAL, foreign keys, a
 connection per thread, one transaction per user action). Schema changes go in
 ``migrations.MIGRATIONS``: append, never edit a released step.
 """
@@ -11,10 +11,11 @@ from qualkit.store.caches import CachesMixin
 from qualkit.store.coding import CodingMixin
 from qualkit.store.connection import Connection, StoreError, now
 from qualkit.store.documents import DocumentsMixin, SegmentChange
+from qualkit.store.exchange import ExchangeMixin
 from qualkit.store.runs import RunsMixin
 
 __all__ = ["Store", "StoreError", "SegmentChange", "now"]
 
 
-class Store(DocumentsMixin, CodingMixin, RunsMixin, CachesMixin, Connection):
+class Store(DocumentsMixin, CodingMixin, ExchangeMixin, RunsMixin, CachesMixin, Connection):
     """The project store; see the package docstring and each mixin."""

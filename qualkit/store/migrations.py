@@ -161,4 +161,29 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (run_id, segment_id)
     );
     """,
+    # 2 — teams: what a merge could not place (kept, never dropped), and reconcile decisions
+    # (one per segment and consensus coder; ``before`` holds the consensus codes it replaced,
+    # so a decision can be undone).
+    """
+    CREATE TABLE merge_aside (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        coder TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('coding', 'memo', 'done')),
+        reason TEXT NOT NULL,
+        item TEXT NOT NULL,
+        item_hash TEXT NOT NULL UNIQUE,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE reconciliations (
+        segment_id TEXT NOT NULL REFERENCES segments(id) ON DELETE RESTRICT,
+        coder_id INTEGER NOT NULL REFERENCES coders(id),
+        choice TEXT NOT NULL,
+        codes TEXT NOT NULL DEFAULT '[]',
+        before TEXT NOT NULL DEFAULT '[]',
+        note TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL,
+        PRIMARY KEY (segment_id, coder_id)
+    );
+    """,
 ]
