@@ -34,6 +34,11 @@ DEFAULTS: dict[str, Any] = {
         "reassign_outliers": False,
     },
     "suggest": {"k": 3},
+    "privacy": {
+        # names of people (children, parents, staff) to replace by pseudonyms in exports and
+        # wherever --redact shows text; an entry may list one person's aliases: [Ellie Hart, Ellie]
+        "names": [],
+    },
 }
 
 TEMPLATE = """\
@@ -54,6 +59,8 @@ embed:
 themes:
   min_cluster_size: 10
   seed: 42
+privacy:
+  names: []                        # people to pseudonymise, e.g. [[Ellie Hart, Ellie], Sam Cole]
 """
 
 

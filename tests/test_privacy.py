@@ -379,3 +379,30 @@ def test_importing_privacy_loads_no_pandas():
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1], check=True)
     assert res.stdout.strip() == "False"
+
+
+# ------------------------------------------------------------------ through the project and CLI
+def test_privacy_scan_and_a_stable_pseudonym_map(tmp_path):
+    from typer.testing import CliRunner
+
+    import qualkit as qk
+    from qualkit.cli import app
+
+    p = qk.init_project(tmp_path / "study")
+    (p.root / "qualkit.yaml").write_text("privacy:\n  names: [[Ellie Hart, Ellie]]\n",
+                                         encoding="utf-8")
+    (p.root / "transcripts" / "a.txt").write_text(
+        "P1: Ellie's NHS number is 943 476 5919 and her mum's e-mail is mum@example.org.\n"
+        "P1: We met on 12/03/2021 with 450 children in the cohort.\n", encoding="utf-8")
+    p = qk.open_project(p.root)
+    p.ingest()
+    res = CliRunner().invoke(app, ["-C", str(p.root), "privacy", "scan"])
+    assert res.exit_code == 0, res.output
+    assert "nhs_number" in res.output and "email" in res.output and "name" in res.output
+    assert "943 476 5919" not in res.output and "Ellie" not in res.output
+    scan = p.privacy_scan().set_index("kind")["count"].to_dict()
+    assert scan == {"nhs_number": 1, "email": 1, "name": 1}  # the date and the 450 survive
+    pmap = p.pseudonym_map()
+    first = pmap.pseudonym("Ellie")
+    p.save_pseudonym_map(pmap)
+    assert qk.open_project(p.root).pseudonym_map().pseudonym("Ellie Hart") == first

@@ -11,6 +11,7 @@ from qualkit.cli import analysis  # noqa: F401,I001
 from qualkit.cli import team  # noqa: F401,I001
 from qualkit.cli import foi  # noqa: F401,I001
 from qualkit.cli import exchange  # noqa: F401,I001
+from qualkit.cli import privacy  # noqa: F401,I001
 from qualkit.cli.app import (EXIT_CRASH, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL,
                              app)
 
