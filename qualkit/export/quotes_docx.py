@@ -1,0 +1,96 @@
+"""Quotes as a Word document (python-docx): what report writers copy into their drafts.
+
+A heading per code (its name and id), the code's description in italics, then each quote in
+Word's own "Quote" paragraph style so it restyles with the writer's template, followed by a
+right-aligned attribution line. Context around a quote is grey and italic inside the same
+paragraph. Text passes through ``xml_safe`` first: a control character pasted into a
+transcript would otherwise make python-docx refuse the whole document. The file is built in
+memory and written atomically, private (0600).
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..models import Code
+from .quotes_md import attribution, code_names, code_title
+from .redaction import Redactor, redact_quotes
+from .refi_files import atomic_write, xml_safe
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+GREY = (0x6B, 0x6B, 0x6B)
+
+
+def safe(text: Any) -> str:
+    """Text python-docx accepts: one line, characters XML cannot hold replaced."""
+    return xml_safe(" ".join(str(text).split()))[0]
+
+
+def add_quote(doc: Any, row: Any) -> None:
+    """One quote paragraph (style "Quote") and its attribution line."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    para = doc.add_paragraph(style="Quote")
+    before = row.get("context_before")
+    after = row.get("context_after")
+    if isinstance(before, str) and before.strip():
+        run = para.add_run(f"…{safe(before)} ")
+        run.italic, run.font.color.rgb = True, RGBColor(*GREY)
+    para.add_run(safe(row["text"]))
+    if isinstance(after, str) and after.strip():
+        run = para.add_run(f" {safe(after)}…")
+        run.italic, run.font.color.rgb = True, RGBColor(*GREY)
+    line = doc.add_paragraph()
+    line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = line.add_run(f"— {safe(attribution(row))}")
+    run.font.size = Pt(9)
+
+
+def add_code_quotes(doc: Any, code_id: str, group: "pd.DataFrame", codes: dict[str, Code],
+                    level: int = 1) -> None:
+    """A heading for ``code_id``, its description, and its quotes in rank order."""
+    doc.add_heading(safe(code_title(code_id, codes)), level=level)
+    code = codes.get(code_id)
+    if code is not None and code.description:
+        doc.add_paragraph().add_run(safe(code.description)).italic = True
+    for row in group.sort_values("rank").to_dict("records"):
+        add_quote(doc, row)
+
+
+def docx_bytes(doc: Any) -> bytes:
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def quotes_document(quotes: "pd.DataFrame", codes: Iterable[Code] = (),
+                    redactor: Redactor | None = None, title: str = "Illustrative quotes") -> Any:
+    """A python-docx ``Document`` holding the quotes (see the module docstring)."""
+    import docx
+
+    shown = redact_quotes(quotes, redactor)
+    names = code_names(codes)
+    doc = docx.Document()
+    doc.core_properties.title = safe(title)
+    doc.add_heading(safe(title), level=0)
+    doc.add_paragraph("Chosen by qualkit as typical of each code and spread over documents and "
+                      "speakers; a first selection for the report writer to edit.")
+    if redactor is not None and redactor.active:
+        doc.add_paragraph("Names and identifiers are replaced by tags; speakers and documents "
+                          "are pseudonymised.")
+    for code_id, group in shown.groupby("code_id", sort=False):
+        add_code_quotes(doc, str(code_id), group, names)
+    if len(shown) == 0:
+        doc.add_paragraph("No quotes: none of these codes has been applied yet.")
+    return doc
+
+
+def write_quotes_docx(path: str | Path, quotes: "pd.DataFrame", codes: Iterable[Code] = (),
+                      redactor: Redactor | None = None, title: str = "Illustrative quotes"
+                      ) -> Path:
+    return atomic_write(path, docx_bytes(quotes_document(quotes, codes, redactor, title)))
