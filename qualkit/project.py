@@ -411,6 +411,99 @@ class Project:
         segs = self.segments(document=name)
         return answers, segs[["segment_id", "question", "start", "end", "text"]]
 
+    # -- quotes and report --------------------------------------------------------------------
+    def _redactor(self, redact: bool) -> Any:
+        """A redactor for speakers' names and ``privacy: names``, numbering every document;
+        None when not redacting. The pseudonym map lives for this call only (for now)."""
+        if not redact:
+            return None
+        from .export.redaction import make_redactor, speaker_names
+
+        speakers = sorted(set(self.segments(include_retired=True)["speaker"].dropna()))
+        names = list(self.settings["privacy"]["names"]) + speaker_names(speakers)
+        return make_redactor(names, documents=list(self.documents()["document"]))[0]
+
+    def _exports(self) -> Path:
+        folder = self.root / "exports"
+        folder.mkdir(exist_ok=True)
+        return folder
+
+    def _quote_inputs(self, code_ids: list[str] | None) -> dict[str, Any]:
+        from .export.quotes import check_code_ids
+
+        known = self.codeframe().ids
+        check_code_ids(code_ids, known)
+        codings, segs = self.codings(), self.segments()
+        coded = segs[segs["segment_id"].isin(set(codings["segment_id"]))].reset_index(drop=True)
+        vectors = self.vectors(list(coded["text"]))[0] if len(coded) else []
+        return {"codings": codings, "segments": coded, "vectors": vectors,
+                "known_codes": known, "context_from": segs}
+
+    def quotes(self, code_ids: list[str] | None = None, per_code: int = 5,
+               coder: str | None = None, context: bool | int = False, redact: bool = False
+               ) -> "pd.DataFrame":
+        """Illustrative quotes per code, typical and spread over documents and speakers:
+        code_id, rank, segment_id, document, speaker, role, start, end, text, context_before,
+        context_after, typicality. ``redact``: names, identifiers, speakers and documents
+        replaced (start/end still index the original document)."""
+        from .export.quotes import select_quotes
+        from .export.redaction import redact_quotes
+
+        found = select_quotes(**self._quote_inputs(code_ids), per_code=per_code,
+                              code_ids=code_ids, coder=coder, context=context)
+        return redact_quotes(found, self._redactor(redact))
+
+    def export_quotes(self, path: str | Path | None = None, fmt: str | None = None,
+                      code_ids: list[str] | None = None, per_code: int = 5,
+                      coder: str | None = None, context: bool | int = False,
+                      redact: bool = False) -> Any:
+        """Write quotes as md, docx or csv (default ``exports/quotes.<fmt>``); returns an
+        ``Exported`` (path, quotes, redaction report)."""
+        from .export.quotes_files import Exported, format_of, write_quotes
+
+        chosen = format_of(path or f"quotes.{fmt or 'md'}", fmt)
+        path = Path(path) if path else self._exports() / f"quotes.{chosen}"
+        found = self.quotes(code_ids, per_code, coder, context)
+        red = self._redactor(redact)
+        write_quotes(path, found, self.codeframe().codes, chosen, red)
+        return Exported(path, len(found), red.report if red else None)
+
+    def export_report(self, path: str | Path | None = None, fmt: str | None = None,
+                      coder: str | None = None, redact: bool = False, per_code: int = 3,
+                      by: str | None = "authority_type") -> Any:
+        """Write a draft report (md with charts beside it, or docx): one section per
+        top-level code, the FOI tables and charts, quotes. Returns an ``Exported``."""
+        import datetime
+
+        from .export.quotes_files import Exported
+        from .export.redaction import redact_quotes
+        from .export.report import ReportData, build_report, report_format, write_report
+
+        fmt = report_format(path, fmt)
+        path = Path(path) if path else self._exports() / f"report.{fmt}"
+        codings = self.codings(coder)
+        docs = self.documents()
+        tally = self._report_tally(docs, by)
+        if len(codings) == 0 and tally is None:
+            who = f" by coder {coder!r}" if coder else ""
+            raise ProjectError(f"nothing to report yet: no codings{who} and no FOI answers")
+        red = self._redactor(redact)
+        found = (self.quotes(None, per_code, coder, context=False) if len(codings)
+                 else None)
+        data = ReportData(self.codeframe().codes, codings, docs,
+                          redact_quotes(found, red) if found is not None else None, tally,
+                          by, coder=coder, generated=datetime.date.today().isoformat(),
+                          redaction=red.report if red else None)
+        write_report(path, build_report(data), fmt)
+        return Exported(path, 0 if found is None else len(found), data.redaction)
+
+    def _report_tally(self, docs: "pd.DataFrame", by: str | None) -> "pd.DataFrame | None":
+        foi = docs[docs["kind"] == "foi"]
+        if len(foi) == 0 or len(self.foi_answers()) == 0:
+            return None
+        usable = by if by in foi.dropna(axis=1, how="all").columns else None
+        return self.foi_tally(by=usable)
+
     # -- status -----------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
         counts = self.store.counts()

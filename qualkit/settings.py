@@ -34,6 +34,11 @@ DEFAULTS: dict[str, Any] = {
         "reassign_outliers": False,
     },
     "suggest": {"k": 3},
+    "privacy": {
+        # people to redact in exports besides the speakers (whose names are always redacted
+        # with --redact): a name, or a list of one person's names, e.g. [Ellie Hart, Ellie]
+        "names": [],
+    },
 }
 
 TEMPLATE = """\
@@ -54,6 +59,9 @@ embed:
 themes:
   min_cluster_size: 10
   seed: 42
+privacy:
+  names: []                        # people to redact in exports (speakers always are), e.g.
+                                   # [Ellie Hart, [Sam Jones, Sam]] (a list: one person)
 """
 
 

@@ -75,9 +75,7 @@ def _code_order(coded: "pd.DataFrame", code_ids: Sequence[str] | None,
     if code_ids is None:
         ordered = [c for c in known if c in set(used)]
         return ordered + sorted(set(used) - set(ordered))
-    for code in code_ids:
-        if code not in known:
-            raise unknown_code_error(code, known)
+    check_code_ids(code_ids, known)
     return list(dict.fromkeys(code_ids))
 
 
@@ -114,8 +112,17 @@ def pick(vecs: "np.ndarray", typicality: "np.ndarray", documents: Sequence[str],
 
 
 def _is_interviewer(segments: "pd.DataFrame") -> "np.ndarray":
+    """The interviewer's segments: by party/role, or a speaker label such as "INTERVIEWER"
+    or "I" whose role was written as something else ("Researcher")."""
+    import numpy as np
+
+    from ..ingest.speakers import infer_role
+
     col = "party" if "party" in segments.columns else "role"
-    return segments[col].fillna("").astype(str).str.lower().eq("interviewer").to_numpy()
+    by_role = segments[col].fillna("").astype(str).str.lower().eq("interviewer").to_numpy()
+    by_label = np.array([isinstance(s, str) and infer_role(" ".join(s.split())) == "interviewer"
+                         for s in segments["speaker"]], dtype=bool)
+    return by_role | by_label
 
 
 def _quotes_for(positions: list[int], unit: "np.ndarray", segments: "pd.DataFrame",
@@ -137,12 +144,31 @@ def _quotes_for(positions: list[int], unit: "np.ndarray", segments: "pd.DataFram
     return [(candidates[i], float(typ[i])) for i in order]
 
 
+def _context(segments: "pd.DataFrame", context_from: "pd.DataFrame | None", sids: list[str],
+             k: int) -> tuple[list[str], list[str]]:
+    from .quotes_context import context_columns
+
+    pool = segments if context_from is None else context_from.reset_index(drop=True)
+    where = {sid: i for i, sid in enumerate(pool["segment_id"])}
+    missing = [s for s in sids if s not in where]
+    if missing and k > 0:
+        raise QualkitError(f"quotes: segment {missing[0]!r} is not among the context segments")
+    return context_columns(pool, [where.get(s, 0) for s in sids], k)
+
+
+def check_code_ids(code_ids: Sequence[str] | None, known_codes: Sequence[str]) -> None:
+    """QualkitError (with a "did you mean") for the first id not in ``known_codes``."""
+    for code in code_ids or ():
+        if code not in known_codes:
+            raise unknown_code_error(code, known_codes)
+
+
 def select_quotes(codings: "pd.DataFrame", segments: "pd.DataFrame", vectors: Any,
                   per_code: int = 5, code_ids: Sequence[str] | None = None, *,
                   coder: str | None = None, context: int | bool = 0,
                   known_codes: Sequence[str] | None = None, diversity: float = 0.3,
-                  duplicate_cosine: float = 0.95, include_interviewer: bool = False
-                  ) -> "pd.DataFrame":
+                  duplicate_cosine: float = 0.95, include_interviewer: bool = False,
+                  context_from: "pd.DataFrame | None" = None) -> "pd.DataFrame":
     """Up to ``per_code`` quotes per code, ranked 1..n (columns ``QUOTE_COLUMNS``, plus
     ``party`` when the segments have it).
 
@@ -151,11 +177,10 @@ def select_quotes(codings: "pd.DataFrame", segments: "pd.DataFrame", vectors: An
     segment, same order. ``code_ids`` default to every coded code, in ``known_codes`` order
     (the codeframe's); an id outside ``known_codes`` raises with a "did you mean". A code with
     no codings gives no rows. ``context``: how many segments of the same turn to show before
-    and after (``True`` = 1).
+    and after (``True`` = 1), taken from ``context_from`` (default ``segments``): pass every
+    segment there when ``segments`` holds only the coded ones, to embed no more than needed.
     """
     import pandas as pd
-
-    from .quotes_context import context_columns
 
     if per_code < 1:
         raise QualkitError(f"quotes: per_code must be at least 1, not {per_code}")
@@ -179,7 +204,7 @@ def select_quotes(codings: "pd.DataFrame", segments: "pd.DataFrame", vectors: An
     chosen = segments.iloc[[r[2] for r in rows]][seg_cols].reset_index(drop=True)
     out = pd.DataFrame({"code_id": [r[0] for r in rows], "rank": [r[1] for r in rows]})
     out = pd.concat([out, chosen], axis=1)
-    before, after = context_columns(segments, [r[2] for r in rows], int(context))
+    before, after = _context(segments, context_from, list(chosen["segment_id"]), int(context))
     out["context_before"], out["context_after"] = before, after
     out["typicality"] = [round(r[3], 4) for r in rows]
     return out[QUOTE_COLUMNS + extra].astype({"rank": "int64", "typicality": "float64"})

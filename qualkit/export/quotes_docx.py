@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..models import Code
-from .quotes_md import attribution, code_names, code_title
+from .quotes_md import attribution, code_names, code_title, one_line
 from .redaction import Redactor, redact_quotes
 from .refi_files import atomic_write, xml_safe
 
@@ -27,7 +27,7 @@ GREY = (0x6B, 0x6B, 0x6B)
 
 def safe(text: Any) -> str:
     """Text python-docx accepts: one line, characters XML cannot hold replaced."""
-    return xml_safe(" ".join(str(text).split()))[0]
+    return xml_safe(one_line(text))[0]
 
 
 def add_quote(doc: Any, row: Any) -> None:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..models import Code, QualkitError
+from ..privacy import RedactionReport
 from .quotes_md import code_names
 from .redaction import Redactor, redact_quotes
 from .refi_files import atomic_write
@@ -23,6 +25,16 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 FORMATS = ("md", "docx", "csv")
+
+
+@dataclass
+class Exported:
+    """What an export wrote: the file, how many quotes it holds, and (when redacted) what
+    was replaced, by pseudonymised document and kind."""
+
+    path: Path
+    quotes: int
+    redaction: RedactionReport | None = None
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

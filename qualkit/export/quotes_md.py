@@ -23,12 +23,19 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _INLINE = re.compile(r"([\\`*_<>|])")
 _LINE_START = re.compile(r"^(#|[-+=]|\d+[.)])")
+_BREAKS = re.compile(r"[ \t\r\n\f\v\u2028\u2029\x85]+")  # not the em spaces that indent
 
 
-def md_escape(text: Any) -> str:
-    """One line of text that Markdown shows as written."""
-    line = " ".join(str(text).split())
-    return _LINE_START.sub(r"\\\1", _INLINE.sub(r"\\\1", line))
+def one_line(text: Any) -> str:
+    """``text`` on one line: line breaks and runs of spaces become one space."""
+    return _BREAKS.sub(" ", str(text)).strip(" ")
+
+
+def md_escape(text: Any, line_start: bool = True) -> str:
+    """One line of text that Markdown shows as written (``line_start``: also escape what would
+    make a line a heading or list item; not needed after "## " or "| ")."""
+    line = _INLINE.sub(r"\\\1", one_line(text))
+    return _LINE_START.sub(r"\\\1", line) if line_start else line
 
 
 def _clean(value: Any) -> str:
@@ -71,14 +78,14 @@ def quotes_markdown(quotes: "pd.DataFrame", codes: Iterable[Code] = (),
     """The whole Markdown document for a quotes frame (from ``select_quotes``)."""
     shown = redact_quotes(quotes, redactor)
     names = code_names(codes)
-    lines = [f"# {md_escape(title)}", "",
+    lines = [f"# {md_escape(title, False)}", "",
              "Chosen by qualkit as typical of each code and spread over documents and "
              "speakers; a first selection for the report writer to edit.", ""]
     if redactor is not None and redactor.active:
         lines += ["Names and identifiers are replaced by tags; speakers and documents are "
                   "pseudonymised.", ""]
     for code_id, group in shown.groupby("code_id", sort=False):
-        lines += [f"## {md_escape(code_title(str(code_id), names))}", ""]
+        lines += [f"## {md_escape(code_title(str(code_id), names), False)}", ""]
         code = names.get(str(code_id))
         if code is not None and code.description:
             lines += [f"*{md_escape(code.description)}*", ""]

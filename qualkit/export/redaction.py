@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..ingest.speakers import infer_role
 from ..privacy import PseudonymMap, RedactionReport, find_identifiers, pseudonymise_speaker, redact
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -92,8 +93,11 @@ class PrivacyRedactor:
 def make_redactor(names: Iterable[str | Sequence[str]] = (), pmap: PseudonymMap | None = None,
                   documents: Iterable[str] = ()) -> tuple[PrivacyRedactor, RedactionReport]:
     """A redactor for ``names`` (a tuple entry lists one person's aliases) and every
-    identifier kind, numbering ``documents`` in order; and the report it fills as it runs."""
+    identifier kind, numbering ``documents`` in order; and the report it fills as it runs.
+    The names are registered in the map first, in order, so "[Person N]" does not depend on
+    which quotes happen to be redacted first."""
     red = PrivacyRedactor(names=list(names), pmap=pmap if pmap is not None else PseudonymMap())
+    red.pmap.register(red.names)
     for name in documents:
         red.document(name)
     return red, red.report
@@ -115,4 +119,40 @@ def redact_quotes(quotes: "pd.DataFrame", redactor: Redactor | None) -> "pd.Data
                                        p if isinstance(p, str) else None)
                       for s, p in zip(out["speaker"], parties)]
     out["document"] = [redactor.document(d) for d in docs]
+    return out
+
+
+TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "cllr", "sir",
+                    "dame", "rev", "revd"})
+# first names that are also everyday words: matched case-insensitively they would redact
+# "will", "hope" or "may" everywhere, so they are never taken as an alias on their own
+COMMON_WORD_NAMES = frozenset(
+    "will hope grace joy faith mark rob bill pat sue dawn april may june august summer rose "
+    "lily ruby amber holly iris ivy jack frank guy ray dean don drew gene max miles penny "
+    "robin sandy victor chase hunter art bob carol rich sunny sky star jean reed norman "
+    "young".split())
+
+
+def speaker_names(speakers: Iterable[object]) -> list[tuple[str, ...]]:
+    """The people among transcript speakers, for ``make_redactor``: each named speaker's name
+    and, for a name of two words or more, the first name as an alias - unless another speaker
+    shares it or it is also an everyday word. Labels such as "Interviewer" or "P3" are not
+    names and are skipped."""
+    full: dict[str, str] = {}
+    for s in speakers:
+        name = " ".join(s.split()) if isinstance(s, str) else ""
+        if name and infer_role(name) is None:
+            full.setdefault(name.casefold(), name)
+    firsts: dict[str, list[str]] = {}
+    for name in full.values():
+        words = [w for w in name.split() if w.casefold().rstrip(".") not in TITLES]
+        if len(words) >= 2 and len(words[0]) >= 3 and words[0].isalpha():
+            firsts.setdefault(words[0].casefold(), []).append(name)
+    out = []
+    for name in full.values():
+        first = next((f for f, owners in firsts.items() if owners == [name]), None)
+        if first and first not in COMMON_WORD_NAMES and first not in full:
+            out.append((name, name.split()[[w.casefold() for w in name.split()].index(first)]))
+        else:
+            out.append((name,))
     return out
