@@ -466,7 +466,8 @@ class Project:
         found = self.quotes(code_ids, per_code, coder, context)
         red = self._redactor(redact)
         write_quotes(path, found, self.codeframe().codes, chosen, red)
-        return Exported(path, len(found), red.report if red else None)
+        missing = [c for c in code_ids or [] if c not in set(found["code_id"])]
+        return Exported(path, len(found), red.report if red else None, missing)
 
     def export_report(self, path: str | Path | None = None, fmt: str | None = None,
                       coder: str | None = None, redact: bool = False, per_code: int = 3,

@@ -36,6 +36,7 @@ def add_quote(doc: Any, row: Any) -> None:
     from docx.shared import Pt, RGBColor
 
     para = doc.add_paragraph(style="Quote")
+    para.paragraph_format.keep_with_next = True  # never split a quote from its attribution
     before = row.get("context_before")
     after = row.get("context_after")
     if isinstance(before, str) and before.strip():
@@ -62,6 +63,16 @@ def add_code_quotes(doc: Any, code_id: str, group: "pd.DataFrame", codes: dict[s
         add_quote(doc, row)
 
 
+def a4_page(doc: Any) -> None:
+    """A4 with 2 cm margins: the report is for UK readers (python-docx starts on US Letter)."""
+    from docx.shared import Cm
+
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Cm(2.0))
+
+
 def docx_bytes(doc: Any) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
@@ -76,7 +87,9 @@ def quotes_document(quotes: "pd.DataFrame", codes: Iterable[Code] = (),
     shown = redact_quotes(quotes, redactor)
     names = code_names(codes)
     doc = docx.Document()
+    a4_page(doc)
     doc.core_properties.title = safe(title)
+    doc.core_properties.author = "qualkit"
     doc.add_heading(safe(title), level=0)
     doc.add_paragraph("Chosen by qualkit as typical of each code and spread over documents and "
                       "speakers; a first selection for the report writer to edit.")

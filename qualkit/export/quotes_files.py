@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,7 @@ class Exported:
     path: Path
     quotes: int
     redaction: RedactionReport | None = None
+    missing: list[str] = field(default_factory=list)  # codes asked for that have no quotes
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

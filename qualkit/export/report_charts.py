@@ -22,14 +22,15 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 WIDTH_IN, DPI = 6.3, 150
 
 
-def chart_png(chart: Chart) -> bytes:
-    """``chart`` as a PNG image (see the module docstring)."""
+def chart_png(chart: Chart, title: bool = True) -> bytes:
+    """``chart`` as a PNG image (see the module docstring); ``title=False`` leaves the title
+    to a caption outside the image."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     n = max(1, len(chart.categories))
     legend_rows = (len(chart.series) + 2) // 3 if len(chart.series) > 1 else 0
-    fig = Figure(figsize=(WIDTH_IN, 1.3 + 0.42 * n + 0.22 * legend_rows), dpi=DPI,
+    fig = Figure(figsize=(WIDTH_IN, 1.0 + 0.3 * title + 0.42 * n + 0.22 * legend_rows), dpi=DPI,
                  layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -52,8 +53,9 @@ def chart_png(chart: Chart) -> bytes:
     for pos, end, text in zip(positions, left, chart.bar_labels):
         ax.text(end + top * 0.01, pos, text, va="center", fontsize=7)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.suptitle("\n".join(textwrap.wrap(chart.title, 80)), fontsize=9, x=0.01,
-                 horizontalalignment="left")
+    if title:
+        fig.suptitle("\n".join(textwrap.wrap(chart.title, 80)), fontsize=9, x=0.01,
+                     horizontalalignment="left")
     if legend_rows:
         fig.legend(fontsize=7, frameon=False, loc="outside lower center",
                    ncols=min(3, len(chart.series)))

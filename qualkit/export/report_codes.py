@@ -89,11 +89,11 @@ def _table(members: list[Code], frame: Codeframe, docs: dict[str, set[str]],
 
 def _chart(top: Code, frame: Codeframe, docs: dict[str, set[str]], coded: list[str],
            groups: dict[str, str]) -> Chart | None:
-    """Stacked bars of documents per applied sub-code (by group), or, for a code without
-    applied sub-codes, one bar per group; None when there is nothing to compare."""
+    """Stacked bars of documents per applied sub-code (by group), or, for a code with fewer
+    than two applied sub-codes, one bar per group; None when a chart would hold one bar."""
     children = [c for c in frame.children(top.id) if docs.get(c.id)]
     names = _group_names(groups)
-    if children:
+    if len(children) >= 2:
         mentions = [docs[c.id] for c in children]
         series = ({g: [float(sum(groups[d] == g for d in m)) for m in mentions] for g in names}
                   if names else {ALL: [float(len(m)) for m in mentions]})
@@ -101,7 +101,7 @@ def _chart(top: Code, frame: Codeframe, docs: dict[str, set[str]], coded: list[s
         return Chart(f"Documents mentioning each sub-code of “{top.name}”",
                      [c.name for c in children], series,
                      f"Documents (of {len(coded)} coded)", labels)
-    if not names:
+    if len(names) < 2:
         return None
     mine = docs.get(top.id, set())
     counts = [sum(groups[d] == g for d in mine) for g in names]

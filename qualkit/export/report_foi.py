@@ -8,8 +8,10 @@ every number comes from the tally frame, so the report and ``qualkit foi-tally``
 
 Rows for "unclear" answers and for "none" (a multi-select question answered with nothing)
 appear only when some letter gave them; an unclear cell reads "1 of 3" (of every letter asked
-the question), not a percentage, so it is never mistaken for a share of the readable answers. Question wording and option labels follow the
-questionnaire as sent (``shared/domain/foi.md``); an unknown id is shown as written.
+the question), not a percentage, so it is never mistaken for a share of the readable answers.
+A question with fewer than two options to compare gets no chart. Question wording and option
+labels follow the questionnaire as sent (``shared/domain/foi.md``); an unknown id is shown as
+written.
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ QUESTIONS = {
 }
 OPTIONS = {
     "yes": "Yes", "no": "No", "in development": "In development", "unclear": "Unclear",
-    "none": "None", "other": "Other", "given": "Barriers described",
+    "none": "None of these", "other": "Other", "given": "Barriers described",
     "school_census": "School census", "cin_census": "Children in Need (CiN) census",
     "cla_return": "Children looked after return (SSDA903)",
     "send": "Children with SEND", "cin": "Children in Need", "cla": "Children looked after",
@@ -94,13 +96,16 @@ def question_table(q: "pd.DataFrame") -> "pd.DataFrame":
     return pd.DataFrame(rows + [last])
 
 
-def question_chart(q: "pd.DataFrame", title: str) -> Chart:
+def question_chart(q: "pd.DataFrame", title: str) -> Chart | None:
+    """Percent of all authorities per option; None for fewer than two options to compare."""
     total = q[q["group"] == TOTAL_GROUP]
     opts = [o for o in _rows(q) if o != "unclear"]
+    if len(opts) < 2:
+        return None
     mine = total.set_index("option")
     values = [0.0 if mine.at[o, "percent"] != mine.at[o, "percent"] else
               float(mine.at[o, "percent"]) for o in opts]
-    den = int(mine.at[opts[0], "denominator"]) if opts else 0
+    den = int(mine.at[opts[0], "denominator"])
     return Chart(title, [option_label(o) for o in opts], {TOTAL_GROUP: values},
                  f"Percent of authorities answering (n = {den})",
                  [cell(mine.at[o, "count"], mine.at[o, "percent"]) for o in opts], percent=True)
