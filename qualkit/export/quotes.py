@@ -14,7 +14,8 @@ would misrepresent the study). So, per code:
 * a candidate whose cosine to a chosen quote exceeds ``duplicate_cosine`` (0.95) is dropped as
   a near-duplicate ("Yes, exactly, the data." said twice);
 * interviewer turns are quoted only when nothing else is coded (``include_interviewer``);
-* ties go to the earlier segment, so the same project always gives the same quotes.
+* ties (scores equal to 9 decimals) go to the earlier segment in text order, so the same
+  project always gives the same quotes.
 
 Quotes are chosen on the original text; redaction (``redaction.py``) is applied afterwards to
 what is shown, so redacting never changes which passages are picked.
@@ -100,7 +101,9 @@ def pick(vecs: "np.ndarray", typicality: "np.ndarray", documents: Sequence[str],
     speaker_uses: Counter[tuple[str, Any]] = Counter()
     while len(chosen) < k and alive.any():
         redundancy = (vecs @ vecs[chosen].T).max(axis=1) if chosen else np.zeros(n)
-        score = (1.0 - diversity) * typicality - diversity * redundancy
+        # rounded: BLAS may give identical rows results differing in the last bit, and a
+        # tie must go to the earlier segment, not to floating-point noise
+        score = np.round((1.0 - diversity) * typicality - diversity * redundancy, 9)
         best = min(np.flatnonzero(alive), key=lambda i: (
             doc_uses[documents[i]], speaker_uses[(documents[i], speakers[i])], -score[i], i))
         chosen.append(int(best))

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 _INLINE = re.compile(r"([\\`*_<>|])")
-_LINE_START = re.compile(r"^(#|[-+=]|\d+[.)])")
+_LINE_START = re.compile(r"^(#|[-+]|\d+[.)])")
 _BREAKS = re.compile(r"[ \t\r\n\f\v\u2028\u2029\x85]+")  # not the em spaces that indent
 
 
