@@ -477,7 +477,6 @@ class Project:
         import datetime
 
         from .export.quotes_files import Exported
-        from .export.redaction import redact_quotes
         from .export.report import ReportData, build_report, report_format, write_report
 
         fmt = report_format(path, fmt)
@@ -488,15 +487,15 @@ class Project:
         if len(codings) == 0 and tally is None:
             who = f" by coder {coder!r}" if coder else ""
             raise ProjectError(f"nothing to report yet: no codings{who} and no FOI answers")
+        found = self.quotes(None, per_code + 2, coder) if len(codings) else None
+        data = ReportData(self.codeframe().codes, codings, docs, found, tally, by,
+                          coder=coder, generated=datetime.date.today().isoformat(),
+                          per_code=per_code)
         red = self._redactor(redact)
-        found = (self.quotes(None, per_code, coder, context=False) if len(codings)
-                 else None)
-        data = ReportData(self.codeframe().codes, codings, docs,
-                          redact_quotes(found, red) if found is not None else None, tally,
-                          by, coder=coder, generated=datetime.date.today().isoformat(),
-                          redaction=red.report if red else None)
-        write_report(path, build_report(data), fmt)
-        return Exported(path, 0 if found is None else len(found), data.redaction)
+        report = build_report(data, red)
+        write_report(path, report, fmt)
+        shown = sum(len(g.quotes) for s in report.sections for g in s.quotes)
+        return Exported(path, shown, red.report if red else None)
 
     def _report_tally(self, docs: "pd.DataFrame", by: str | None) -> "pd.DataFrame | None":
         foi = docs[docs["kind"] == "foi"]

@@ -17,7 +17,9 @@ from qualkit.cli.app import app, open_current, out
 def _redaction_line(report) -> str:
     if report is None:
         return ""
-    kinds = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in report.by_kind.items())
+    from qualkit.export.report import kind_label
+
+    kinds = ", ".join(f"{n} {kind_label(k)}" for k, n in report.by_kind.items())
     return (f"; redacted {report.total} identifiers ({kinds})" if report.total
             else "; redacted (no identifiers found in the text, speakers and documents "
                  "pseudonymised)")
@@ -65,5 +67,5 @@ def report(
     p = open_current()
     done = p.export_report(output, fmt, coder, redact,
                            by=None if by.lower() == "none" else by)
-    out.print(f"wrote the draft report to {escape(str(done.path))}"
+    out.print(f"wrote the draft report ({done.quotes} quotes) to {escape(str(done.path))}"
               f"{escape(_redaction_line(done.redaction))}")

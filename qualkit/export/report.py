@@ -13,7 +13,8 @@ the interviews, what each theme is, how many documents raise it and where, and q
   says nothing either way; a chart of documents mentioning each sub-code; and the best quotes
   for the code and each sub-code;
 * an FOI section per question from ``foi.tally`` (``report_foi.py``);
-* when quotes were redacted, a closing section counting what was replaced (never showing it).
+* when a redactor is given, the quotes shown are redacted and a closing section counts what
+  was replaced in them (never showing it).
 
 Charts are data (``Chart``), not files: the Markdown writer saves PNGs beside the text and
 the Word writer embeds them, both through ``report_charts.chart_png``. The ``Report`` can be
@@ -75,8 +76,10 @@ class ReportData:
     """Everything a draft is built from, as plain data.
 
     ``codings``: segment_id, document, code_id (one coder's, or everyone's). ``documents``:
-    document, kind and attribute columns. ``quotes``: from ``select_quotes`` (already
-    redacted when ``redaction`` is given). ``foi_tally``: from ``foi.tally`` or None.
+    document, kind and attribute columns. ``quotes``: from ``select_quotes``, unredacted
+    (``build_report`` redacts what it shows); ask for a few more than ``per_code``, as a
+    segment already quoted under another code of the section is skipped. ``foi_tally``: from
+    ``foi.tally`` or None.
     """
 
     codes: list[Code]
@@ -88,15 +91,22 @@ class ReportData:
     title: str = "Draft report"
     coder: str | None = None
     generated: str | None = None  # a date, shown in the opening section
-    redaction: RedactionReport | None = None
     per_code: int = 3  # quotes shown per code (ask select_quotes for more: repeats are skipped)
+
+
+KIND_LABELS = {"nhs_number": "NHS number", "upn": "UPN", "email": "email address",
+               "phone_uk": "phone number", "postcode": "postcode", "name": "name"}
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.replace("_", " "))
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def opening(data: ReportData, unused: list[Code]) -> Section:
+def opening(data: ReportData, unused: list[Code], redacted: bool) -> Section:
     kinds = data.documents["kind"].value_counts() if len(data.documents) else {}
     made = (f"Made by qualkit{' on ' + data.generated if data.generated else ''} from "
             f"{_plural(int(kinds.get('transcript', 0)), 'transcript')} and "
@@ -106,7 +116,7 @@ def opening(data: ReportData, unused: list[Code]) -> Section:
     paras = [made, who, "This is a first draft for the report writer: check every number "
              "against the project, rewrite the prose, and choose among the quotes, which were "
              "picked as typical of each code and spread over documents and speakers."]
-    if data.redaction is not None:
+    if redacted:
         paras.append("Quotes are redacted: names and identifiers are replaced by tags, "
                      "speakers and documents by pseudonyms (see the last section).")
     if unused:
@@ -118,8 +128,7 @@ def opening(data: ReportData, unused: list[Code]) -> Section:
 def redaction_section(report: RedactionReport) -> Section:
     import pandas as pd
 
-    kinds = report.by_kind
-    listed = ", ".join(f"{n} × {kind.replace('_', ' ')}" for kind, n in kinds.items())
+    listed = ", ".join(f"{n} × {kind_label(kind)}" for kind, n in report.by_kind.items())
     text = (f"{report.total} identifiers were replaced in the quoted text: {listed}."
             if report.total else "No identifiers were found in the quoted text.")
     frame = report.to_frame()
@@ -128,24 +137,28 @@ def redaction_section(report: RedactionReport) -> Section:
         table = None
     if table is not None:
         table = pd.DataFrame({"Document": table["document"],
-                              "Identifier": table["kind"].str.replace("_", " "),
+                              "Identifier": table["kind"].map(kind_label),
                               "Replaced": table["count"].astype(str)})
     return Section("Redaction", paragraphs=[text, "The originals are not shown here."],
                    table=table, table_caption="Identifiers replaced, by document")
 
 
-def build_report(data: ReportData) -> Report:
-    """The draft (see the module docstring)."""
+def build_report(data: ReportData, redactor: Any = None) -> Report:
+    """The draft (see the module docstring). With an active ``redactor`` (see
+    ``redaction.make_redactor``) the quotes shown are redacted and a last section counts
+    what was replaced, from ``redactor.report``."""
     from .report_codes import code_sections, unused_codes
     from .report_foi import foi_sections
 
+    redacting = redactor is not None and redactor.active
     report = Report(data.title)
-    report.sections.append(opening(data, unused_codes(data.codes, data.codings)))
+    report.sections.append(opening(data, unused_codes(data.codes, data.codings), redacting))
     report.sections += code_sections(data)
     if data.foi_tally is not None and len(data.foi_tally):
         report.sections += foi_sections(data.foi_tally, data.group_by)
-    if data.redaction is not None:
-        report.sections.append(redaction_section(data.redaction))
+    if redacting:
+        report = redact_report(report, redactor)
+        report.sections.append(redaction_section(redactor.report))
     number_figures(report)
     return report
 
