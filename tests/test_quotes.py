@@ -165,11 +165,11 @@ def test_markdown_has_a_heading_per_code_and_escapes_markup(tmp_path):
     path = write_quotes(tmp_path / "q.md", sample_quotes(), CODES)
     text = path.read_text(encoding="utf-8")
     assert "## Health data is hard (c)" in text and "## Leaders help (e)" in text
-    assert "*Getting at \\*health\\* data.*" in text
+    assert "Code: Getting at \\*health\\* data." in text
     assert "> =SUM(1) is \\*not\\* a formula" in text
     assert "> \\# not a heading second line" in text
     assert "> — Sam Jones (participant), one.txt" in text and "> — two.txt" in text
-    assert "> *…Before it.* Fine." in text
+    assert "> *Before it.* Fine." in text
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
@@ -182,7 +182,7 @@ def test_word_has_a_heading_per_code_and_quote_paragraphs(tmp_path):
     assert headings == ["Health data is hard (c)", "Leaders help (e)"]
     quotes = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
     assert quotes == ["=SUM(1) is *not* a formula", "# not a heading second line",
-                      "…Before it. Fine."]
+                      "Before it. Fine."]
     assert "— Sam Jones (participant), one.txt" in [p.text for p in doc.paragraphs]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 

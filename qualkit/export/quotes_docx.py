@@ -2,8 +2,9 @@
 
 A heading per code (its name and id), the code's description in italics, then each quote in
 Word's own "Quote" paragraph style so it restyles with the writer's template, followed by a
-right-aligned attribution line. Context around a quote is grey and italic inside the same
-paragraph. Text passes through ``xml_safe`` first: a control character pasted into a
+right-aligned attribution line. Context around a quote is grey inside the same paragraph
+(the Quote style is already italic); a code's description is small and grey, never italic,
+so it cannot be mistaken for a quote. Text passes through ``xml_safe`` first: a control character pasted into a
 transcript would otherwise make python-docx refuse the whole document. The file is built in
 memory and written atomically, private (0600).
 """
@@ -40,16 +41,24 @@ def add_quote(doc: Any, row: Any) -> None:
     before = row.get("context_before")
     after = row.get("context_after")
     if isinstance(before, str) and before.strip():
-        run = para.add_run(f"…{safe(before)} ")
-        run.italic, run.font.color.rgb = True, RGBColor(*GREY)
+        run = para.add_run(f"{safe(before)} ")
+        run.font.color.rgb = RGBColor(*GREY)
     para.add_run(safe(row["text"]))
     if isinstance(after, str) and after.strip():
-        run = para.add_run(f" {safe(after)}…")
-        run.italic, run.font.color.rgb = True, RGBColor(*GREY)
+        run = para.add_run(f" {safe(after)}")
+        run.font.color.rgb = RGBColor(*GREY)
     line = doc.add_paragraph()
     line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = line.add_run(f"— {safe(attribution(row))}")
     run.font.size = Pt(9)
+
+
+def add_description(doc: Any, text: str) -> None:
+    """A code's description: small, grey and upright, so it never reads as a quote."""
+    from docx.shared import Pt, RGBColor
+
+    run = doc.add_paragraph().add_run(safe(text))
+    run.font.size, run.font.color.rgb = Pt(9), RGBColor(*GREY)
 
 
 def add_code_quotes(doc: Any, code_id: str, group: "pd.DataFrame", codes: dict[str, Code],
@@ -58,7 +67,7 @@ def add_code_quotes(doc: Any, code_id: str, group: "pd.DataFrame", codes: dict[s
     doc.add_heading(safe(code_title(code_id, codes)), level=level)
     code = codes.get(code_id)
     if code is not None and code.description:
-        doc.add_paragraph().add_run(safe(code.description)).italic = True
+        add_description(doc, code.description)
     for row in group.sort_values("rank").to_dict("records"):
         add_quote(doc, row)
 

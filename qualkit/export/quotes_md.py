@@ -5,7 +5,8 @@ and render as intended: whitespace inside a quote is collapsed to one line, char
 Markdown would read as emphasis, code or HTML are escaped, and a quote that starts like a
 heading or a list item is escaped at its start. Square brackets are left alone, so redaction
 tags read "[Person 1]", not "\\[Person 1\\]". Context (the sentences around a quote in the
-same turn) is shown in italics either side of the quote.
+same turn) is shown in italics either side of the quote. A code's description is a plain
+paragraph prefixed "Code:", so it does not look like another quote.
 """
 from __future__ import annotations
 
@@ -66,9 +67,9 @@ def quote_markdown(row: Any) -> list[str]:
     body = md_escape(row["text"])
     before, after = _clean(row.get("context_before")), _clean(row.get("context_after"))
     if before:
-        body = f"*…{md_escape(before)}* {body}"
+        body = f"*{md_escape(before)}* {body}"
     if after:
-        body = f"{body} *{md_escape(after)}…*"
+        body = f"{body} *{md_escape(after)}*"
     return [f"> {body}", ">", f"> — {md_escape(attribution(row))}", ""]
 
 
@@ -88,7 +89,7 @@ def quotes_markdown(quotes: "pd.DataFrame", codes: Iterable[Code] = (),
         lines += [f"## {md_escape(code_title(str(code_id), names), False)}", ""]
         code = names.get(str(code_id))
         if code is not None and code.description:
-            lines += [f"*{md_escape(code.description)}*", ""]
+            lines += [f"Code: {md_escape(code.description, False)}", ""]
         for row in group.sort_values("rank").to_dict("records"):
             lines += quote_markdown(row)
     if len(shown) == 0:
