@@ -449,6 +449,7 @@ class Project:
         from .export.quotes import select_quotes
         from .export.redaction import redact_quotes
 
+        code_ids = [code_ids] if isinstance(code_ids, str) else code_ids
         found = select_quotes(**self._quote_inputs(code_ids), per_code=per_code,
                               code_ids=code_ids, coder=coder, context=context)
         return redact_quotes(found, self._redactor(redact))
@@ -466,7 +467,8 @@ class Project:
         found = self.quotes(code_ids, per_code, coder, context)
         red = self._redactor(redact)
         write_quotes(path, found, self.codeframe().codes, chosen, red)
-        missing = [c for c in code_ids or [] if c not in set(found["code_id"])]
+        asked = [code_ids] if isinstance(code_ids, str) else code_ids or []
+        missing = [c for c in asked if c not in set(found["code_id"])]
         return Exported(path, len(found), red.report if red else None, missing)
 
     def export_report(self, path: str | Path | None = None, fmt: str | None = None,

@@ -287,3 +287,12 @@ def test_unwritable_output_is_clear_and_leaves_nothing(study, tmp_path):
         study.export_quotes(target, fmt="md")
     assert list(target.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == [
         "taken"]
+
+
+def test_one_code_id_may_be_given_as_a_string_and_retired_codes_are_left_out():
+    codings, segs, vecs = frames([("a", "d1", "x", angle(0)), ("b", "d2", "y", angle(50))])
+    codings.loc[1, "code_id"] = "retired"
+    assert set(select_quotes(codings, segs, vecs, known_codes=["c"])["code_id"]) == {"c"}
+    assert list(select_quotes(codings, segs, vecs, code_ids="c", known_codes=["c"])
+                ["segment_id"]) == \
+        ["a"]

@@ -71,11 +71,10 @@ def _coded(codings: "pd.DataFrame", coder: str | None) -> "pd.DataFrame":
 
 def _code_order(coded: "pd.DataFrame", code_ids: Sequence[str] | None,
                 known_codes: Sequence[str] | None) -> list[str]:
-    used = list(dict.fromkeys(coded["code_id"]))
-    known = list(known_codes) if known_codes is not None else used
-    if code_ids is None:
-        ordered = [c for c in known if c in set(used)]
-        return ordered + sorted(set(used) - set(ordered))
+    used = set(coded["code_id"])
+    known = list(known_codes) if known_codes is not None else sorted(used)
+    if code_ids is None:  # codings of codes no longer in the codeframe are left out
+        return [c for c in known if c in used]
     check_code_ids(code_ids, known)
     return list(dict.fromkeys(code_ids))
 
@@ -177,9 +176,10 @@ def select_quotes(codings: "pd.DataFrame", segments: "pd.DataFrame", vectors: An
 
     ``codings``: segment_id, code_id, coder. ``segments``: segment_id, document, speaker, role,
     start, end, text (``question``/``party`` used when present); ``vectors``: one row per
-    segment, same order. ``code_ids`` default to every coded code, in ``known_codes`` order
-    (the codeframe's); an id outside ``known_codes`` raises with a "did you mean". A code with
-    no codings gives no rows. ``context``: how many segments of the same turn to show before
+    segment, same order. ``code_ids`` (a list, or one id) default to every coded code in
+    ``known_codes`` (the codeframe, in its order; without it, every coded code, sorted); an id
+    outside ``known_codes`` raises with a "did you mean". A code with no codings gives no
+    rows. ``context``: how many segments of the same turn to show before
     and after (``True`` = 1), taken from ``context_from`` (default ``segments``): pass every
     segment there when ``segments`` holds only the coded ones, to embed no more than needed.
     """
@@ -187,6 +187,8 @@ def select_quotes(codings: "pd.DataFrame", segments: "pd.DataFrame", vectors: An
 
     if per_code < 1:
         raise QualkitError(f"quotes: per_code must be at least 1, not {per_code}")
+    if isinstance(code_ids, str):
+        code_ids = [code_ids]
     _check_inputs(codings, segments, vectors)
     segments = segments.reset_index(drop=True)
     coded = _coded(codings, coder)
