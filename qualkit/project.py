@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .front.exports import ExportsMixin
 from .front.privacy import PrivacyMixin
 from .front.refi import RefiMixin
 from .front.team import TeamMixin
@@ -67,7 +68,7 @@ def open_project(root: str | Path = ".") -> "Project":
     return Project(root)
 
 
-class Project(TeamMixin, RefiMixin, PrivacyMixin):
+class Project(TeamMixin, RefiMixin, PrivacyMixin, ExportsMixin):
     def __init__(self, root: str | Path):
         self.root = Path(root).resolve()
         self.settings: dict[str, Any] = load_settings(self.root)

@@ -35,8 +35,8 @@ DEFAULTS: dict[str, Any] = {
     },
     "suggest": {"k": 3},
     "privacy": {
-        # names of people (children, parents, staff) to replace by pseudonyms in exports and
-        # wherever --redact shows text; an entry may list one person's aliases: [Ellie Hart, Ellie]
+        # people to redact in exports besides the speakers (whose names are always redacted
+        # with --redact): a name, or a list of one person's names, e.g. [Ellie Hart, Ellie]
         "names": [],
     },
 }
@@ -60,7 +60,8 @@ themes:
   min_cluster_size: 10
   seed: 42
 privacy:
-  names: []                        # people to pseudonymise, e.g. [[Ellie Hart, Ellie], Sam Cole]
+  names: []                        # people to redact in exports (speakers always are), e.g.
+                                   # [Ellie Hart, [Sam Jones, Sam]] (a list: one person)
 """
 
 
