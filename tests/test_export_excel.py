@@ -221,15 +221,20 @@ def test_foi_answers_sheet(wb) -> None:
 
 
 def test_missing_parts_get_no_sheet_and_summary_says_why(tmp_path: Path) -> None:
-    book = _book(themes=None, agreement=None, foi_answers=None, foi_tally=None, quotes=None)
+    book = _book(themes=None, agreement=None, foi_answers=None, foi_tally=None, quotes=None,
+                 omitted={"quotes": "none chosen yet"})
     write_workbook(tmp_path / "small.xlsx", book)
     wb = openpyxl.load_workbook(tmp_path / "small.xlsx")
     assert wb.sheetnames == ["Summary", "Codes x Documents", "Code presence", "Codes x role",
                              "Codes x region", "Co-occurrence (segments)",
                              "Co-occurrence (documents)", "Codebook"]
-    rows = {r[0]: r[1] for r in _rows(wb["Summary"]) if r[0]}
-    assert rows["agreement"] == "agreement needs codings from at least two coders"
-    assert rows["themes"] == "no candidate themes have been run"
+    rows = _rows(wb["Summary"])
+    start = [r[0] for r in rows].index("Not included")
+    left_out = {r[0]: r[1] for r in rows[start + 1:] if r[0]}
+    assert left_out["Agreement"] == "no agreement table was given (it needs two coders' codings)"
+    assert left_out["Themes"] == "no candidate themes were given (run themes first)"
+    assert left_out["Quotes"] == "none chosen yet"
+    assert wb["Codes x Documents"].print_title_cols == "$A:$C"
 
 
 def test_fast_and_plain_writers_agree(tmp_path: Path, wb) -> None:

@@ -163,3 +163,16 @@ def test_assemble_filters_one_coder_and_says_what_is_left_out() -> None:
     assert book.themes is None and book.agreement is None and book.foi_tally is None
     assert set(book.omitted) == {"themes", "quotes", "agreement", "foi_answers", "foi_tally"}
     assert dict(zip(book.summary["item"], book.summary["value"]))["Codings shown"] == "ana only"
+
+
+def test_rolled_codings_with_rollup_off_give_the_same_matrices() -> None:
+    """assemble rolls up once and passes the result on with rollup=False."""
+    rolled = m.rolled_codings(fx.codings(), fx.CODES)
+    assert len(rolled) == 16  # 10 direct (segment, code) pairs + 6 parents not coded directly
+    pd.testing.assert_frame_equal(m.code_by_document(rolled, fx.CODES, fx.DOCUMENTS, rollup=False),
+                                  m.code_by_document(fx.codings(), fx.CODES, fx.DOCUMENTS))
+    pd.testing.assert_frame_equal(m.cooccurrence(rolled, fx.CODES, rollup=False),
+                                  m.cooccurrence(fx.codings(), fx.CODES))
+    pd.testing.assert_frame_equal(
+        m.code_by_attribute(rolled, fx.CODES, fx.DOCUMENTS, "role", rollup=False),
+        m.code_by_attribute(fx.codings(), fx.CODES, fx.DOCUMENTS, "role"))

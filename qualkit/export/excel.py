@@ -26,7 +26,10 @@ from typing import Any
 from .safe_write import DEFAULT_MODE, atomic_output
 from .workbook import WorkbookData
 
-MAX_COLUMNS = 16_000  # Excel's limit is 16,384; leave room for the label columns
+MAX_COLUMNS = 16_000
+PART_TITLES = {"themes": "Themes", "quotes": "Quotes", "agreement": "Agreement",
+               "foi_answers": "FOI answers", "foi_tally": "FOI tallies", "codebook": "Codebook",
+               "code_by_document": "Codes x Documents", "presence": "Code presence"}  # Excel's limit is 16,384; leave room for the label columns
 
 
 def _describe(book: WorkbookData) -> dict[str, str]:
@@ -116,7 +119,8 @@ def _write_summary(ws: Any, styles: Any, book: WorkbookData,
     lay.rows += [[s.text(t, "top"), s.cell(what, "wrap")] for t, what in sheets]
     if book.omitted:
         lay.rows += [[], [s.cell("Not included", "title")]]
-        lay.rows += [[s.text(k, "top"), s.cell(why, "wrap")] for k, why in book.omitted.items()]
+        lay.rows += [[s.text(PART_TITLES.get(k, k), "top"), s.cell(why, "wrap")]
+                     for k, why in book.omitted.items()]
     freq = book.code_frequencies
     chart_at = None
     if freq is not None and len(freq):

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import (column_index_from_string, coordinate_from_string,
+                                 get_column_letter)
 
 from .excel_format import Styles, heatmap, plain, width_for
 from .excel_rows import write_rows
@@ -104,8 +105,13 @@ def _page_setup(ws: Any, layout: Layout) -> None:
     if sum(layout.widths) <= 260:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    if layout.freeze and layout.freeze[-1] == "2" and layout.print_header:
+    if not (layout.freeze and layout.print_header):
+        return
+    col, row = coordinate_from_string(layout.freeze)
+    if row == 2:
         ws.print_title_rows = "1:1"
+    if column_index_from_string(col) > 2:  # the label columns on every printed page
+        ws.print_title_cols = f"A:{get_column_letter(column_index_from_string(col) - 1)}"
 
 
 def emit(ws: Any, layout: Layout, styles: Styles) -> None:

@@ -87,12 +87,15 @@ def assemble(codings: "pd.DataFrame", segments: "pd.DataFrame", documents: "pd.D
              attributes: Sequence[str] | None = None, themes: "pd.DataFrame | None" = None,
              quotes: "pd.DataFrame | None" = None, agreement: "pd.DataFrame | None" = None,
              foi_answers: "pd.DataFrame | None" = None, foi_tally: "pd.DataFrame | None" = None,
-             extra_summary: Mapping[str, Any] | None = None) -> WorkbookData:
+             extra_summary: Mapping[str, Any] | None = None,
+             omitted: Mapping[str, str] | None = None) -> WorkbookData:
     """Compute every part of the workbook from a project's plain frames.
 
     ``coder`` filters the codings to one coder (None = everyone's, each segment once).
     ``attributes`` defaults to ``grouping_attributes(documents)``. ``themes`` may be the
     ``p.themes()`` frame (representative ids are turned into quotes from ``segments``).
+    ``omitted`` gives the reason shown for a part left out (e.g. ``{"agreement": "only one
+    coder so far"}``) instead of the generic one.
     """
     from . import matrices as m
     from .tables import codebook_table, foi_answer_grid, summary_table, theme_table
@@ -100,30 +103,33 @@ def assemble(codings: "pd.DataFrame", segments: "pd.DataFrame", documents: "pd.D
     if coder is not None and "coder" in codings.columns:
         codings = codings[codings["coder"] == coder]
     attributes = grouping_attributes(documents) if attributes is None else list(attributes)
-    counts = m.code_by_document(codings, codes, documents)
+    rolled = m.rolled_codings(codings, codes)  # once; the matrices then skip the roll-up
+    counts = m.code_by_document(rolled, codes, documents, rollup=False)
     book = WorkbookData(
         summary=summary_table(project=project, codings=codings, segments=segments,
                               documents=documents, codes=codes, coders=coders,
                               shown_coder=coder, exported=exported, codeframe=codeframe,
                               extra=extra_summary),
-        code_frequencies=m.code_frequencies(codings, codes),
+        code_frequencies=m.code_frequencies(rolled, codes, rollup=False),
         code_by_document=counts, presence=m.presence(counts),
-        code_by_attribute={a: m.code_by_attribute(codings, codes, documents, a)
+        code_by_attribute={a: m.code_by_attribute(rolled, codes, documents, a, rollup=False)
                            for a in attributes},
-        cooccurrence_segment=m.cooccurrence(codings, codes, by="segment"),
-        cooccurrence_document=m.cooccurrence(codings, codes, by="document"),
+        cooccurrence_segment=m.cooccurrence(rolled, codes, by="segment", rollup=False),
+        cooccurrence_document=m.cooccurrence(rolled, codes, by="document", rollup=False),
         codebook=codebook_table(codes),
         quotes=quotes, agreement=agreement, foi_tally=foi_tally)
     if themes is not None and len(themes):
         book.themes = theme_table(themes, segments)
     if foi_answers is not None and len(foi_answers):
         book.foi_answers = foi_answer_grid(foi_answers, documents)
-    why = {"themes": "no candidate themes have been run",
-           "quotes": "no quotes were selected",
-           "agreement": "agreement needs codings from at least two coders",
-           "foi_answers": "the project has no FOI letters", "foi_tally": "no FOI answers"}
+    why = {"themes": "no candidate themes were given (run themes first)",
+           "quotes": "no quotes were given",
+           "agreement": "no agreement table was given (it needs two coders' codings)",
+           "foi_answers": "no FOI answers were given", "foi_tally": "no FOI tallies were given"}
+    why.update(omitted or {})
     for name, reason in why.items():
-        if getattr(book, name) is None or not len(getattr(book, name)):
+        part = getattr(book, name, None)
+        if part is None or not len(part):
             setattr(book, name, None)
             book.omitted[name] = reason
     return book
