@@ -12,8 +12,9 @@ matrices carry a colour-scale heatmap; long text wraps; numbers are stored as nu
 is never a formula (see ``excel_format``). The file appears under its final name only when
 complete (``safe_write.atomic_output``), readable by the owner only unless ``mode`` says.
 
-openpyxl's write-only mode keeps a 50,000-segment export within seconds; it is also why each
-sheet is laid out in full before its first row is written.
+Speed: openpyxl's write-only mode plus ``excel_rows``' own row serialiser keep a
+50,000-segment export (a 90,000-row Quotes sheet) to about 2 s (bench/export.py); write-only
+is also why each sheet is laid out in full before its first row is written.
 """
 from __future__ import annotations
 
@@ -26,13 +27,13 @@ from typing import Any
 from .safe_write import DEFAULT_MODE, atomic_output
 from .workbook import WorkbookData
 
-MAX_COLUMNS = 16_000
+MAX_COLUMNS = 16_000  # Excel's limit is 16,384; leave room for the label columns
 PART_TITLES = {"themes": "Themes", "quotes": "Quotes", "agreement": "Agreement",
                "foi_answers": "FOI answers", "foi_tally": "FOI tallies", "codebook": "Codebook",
-               "code_by_document": "Codes x Documents", "presence": "Code presence"}  # Excel's limit is 16,384; leave room for the label columns
+               "code_by_document": "Codes x Documents", "presence": "Code presence"}
 
 
-def _describe(book: WorkbookData) -> dict[str, str]:
+def _describe() -> dict[str, str]:
     return {
         "matrix": "Coded segments per code (rows) and document (columns). A parent code counts a "
                   "segment once when it or any of its sub-codes applies.",
@@ -59,7 +60,7 @@ def _plan(book: WorkbookData) -> list[tuple[str, str, Callable[[Any, Any], None]
     from .excel_foi import write_foi_tallies
     from .excel_format import sheet_title
 
-    names, levels, text = book.code_names(), book.code_levels(), _describe(book)
+    names, levels, text = book.code_names(), book.code_levels(), _describe()
     used: set[str] = {"summary"}
     plan: list[tuple[str, str, Callable[[Any, Any], None]]] = []
 
@@ -101,19 +102,14 @@ def _plan(book: WorkbookData) -> list[tuple[str, str, Callable[[Any, Any], None]
 
 def _write_summary(ws: Any, styles: Any, book: WorkbookData,
                    sheets: list[tuple[str, str]]) -> None:
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.chart.label import DataLabelList
-
-    from .excel_format import chart_title
     from .excel_sheets import Layout, emit
 
     s = styles
     lay = Layout(freeze="B2", widths=[26.0, 60.0, 16.0, 12.0])
     lay.rows.append([s.cell("Item", "header"), s.cell("Value", "header")])
-    summary = book.summary if book.summary is not None else None
-    for item, value in ([] if summary is None else summary[["item", "value"]].itertuples(
-            index=False)):
-        lay.rows.append([s.cell(item, "bold"), s.cell(value, "value")])
+    if book.summary is not None:
+        for item, value in book.summary[["item", "value"]].itertuples(index=False):
+            lay.rows.append([s.cell(item, "bold"), s.cell(value, "value")])
     lay.rows += [[], [s.cell("Sheets in this workbook", "title")],
                  [s.cell("Sheet", "header"), s.cell("What it shows", "header")]]
     lay.rows += [[s.text(t, "top"), s.cell(what, "wrap")] for t, what in sheets]
@@ -134,22 +130,30 @@ def _write_summary(ws: Any, styles: Any, book: WorkbookData,
         chart_at = (first, len(lay.rows))
     emit(ws, lay, styles)
     if chart_at:
-        first, last = chart_at
-        chart = BarChart()
-        chart.type, chart.legend = "bar", None
-        chart.title = chart_title("Coded segments per top-level code")
-        chart.x_axis.scaling.orientation = "maxMin"
-        chart.x_axis.delete = chart.y_axis.delete = False
-        top = max([int(v) for v in freq["segments"]] + [1])
-        chart.y_axis.majorUnit = max(1, math.ceil(top / 8))
-        chart.y_axis.number_format = "0"
-        chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False,
-                                         showLegendKey=False, showPercent=False)
-        chart.add_data(Reference(ws, min_col=3, min_row=first - 1, max_row=last),
-                       titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
-        chart.width, chart.height = 18.0, max(7.5, 1.5 + 0.8 * (last - first + 1))
-        ws.add_chart(chart, "E2")
+        ws.add_chart(_frequency_chart(ws, freq, *chart_at), "E2")
+
+
+def _frequency_chart(ws: Any, freq: Any, first: int, last: int) -> Any:
+    """Horizontal bars of coded segments per top-level code, values on the bars."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
+
+    from .excel_format import chart_title
+
+    chart = BarChart()
+    chart.type, chart.legend = "bar", None
+    chart.title = chart_title("Coded segments per top-level code")
+    chart.x_axis.scaling.orientation = "maxMin"  # codes top to bottom, as in the table
+    chart.x_axis.delete = chart.y_axis.delete = False
+    top = max([int(v) for v in freq["segments"]] + [1])
+    chart.y_axis.majorUnit, chart.y_axis.number_format = max(1, math.ceil(top / 8)), "0"
+    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False,
+                                     showLegendKey=False, showPercent=False)
+    chart.add_data(Reference(ws, min_col=3, min_row=first - 1, max_row=last),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
+    chart.width, chart.height = 18.0, max(7.5, 1.5 + 0.8 * (last - first + 1))
+    return chart
 
 
 def write_workbook(path: str | os.PathLike[str], book: WorkbookData,

@@ -14,9 +14,9 @@ Decisions:
 - **Numbers are numbers**: numpy scalars become int/float, NaN/NA/NaT become empty cells
   (a NaN written to .xlsx makes Excel report a damaged file), lists become joined text.
 - Characters XML 1.0 cannot hold (control characters from PDFs) are dropped.
-- **Speed**: the workbook is written in openpyxl's write-only mode; each style is registered
-  once and copied onto cells as a ``StyleArray`` (assigning Font/Alignment objects per cell
-  costs a hash lookup each, which dominated a 50,000-row Quotes sheet).
+- **Styles are named**: each is registered once on the workbook (``Styles``) and a value
+  that needs one travels as ``Styled(value, name)``; the row writer (``excel_rows``) turns
+  names into style ids, so 700,000 cells do not mean 700,000 style objects.
 """
 from __future__ import annotations
 
