@@ -137,23 +137,40 @@ def _cell_xml(ref: str, value: Any, sid: int) -> str:
 def _rows_xml(rows: list[list[Any]], first: int, layout_keys: list[str | None],
               data_from: int, styles: Styles, widths: list[float], letters: list[str]) -> str:
     """Markup of ``rows``, the first being sheet row ``first``; plain values in rows from
-    ``data_from`` on take their column's style ``layout_keys[j]``."""
+    ``data_from`` on take their column's style ``layout_keys[j]``. The common cases (text and
+    numbers) are inlined: this loop runs once per cell of the workbook."""
     ids = styles.ids
-    col_ids = [ids[k] if k else 0 for k in layout_keys]
-    col_ids += [0] * (len(letters) - len(col_ids))
-    no_keys: list[str | None] = []
-    wraps = any(k in styles.wrapping for k in layout_keys)
+    keys = list(layout_keys) + [None] * (len(letters) - len(layout_keys))
+    data_attr = [f' s="{ids[k]}"' if k and ids[k] else "" for k in keys]
+    head_attr = [""] * len(letters)
+    wrap_cols = [j for j, k in enumerate(keys) if k in styles.wrapping and j < len(widths)]
     out = []
     for r, row in enumerate(rows, first):
         data = r >= data_from
+        attr = data_attr if data else head_attr
         parts = []
+        styled = False
         for j, item in enumerate(row):
-            if type(item) is Styled:
+            kind = type(item)
+            if kind is str:
+                space = ' xml:space="preserve"' if item[:1].isspace() or item[-1:].isspace() \
+                    else ""
+                parts.append(f'<c r="{letters[j]}{r}"{attr[j]} t="inlineStr"><is><t{space}>'
+                             f'{_escape(item)}</t></is></c>')
+            elif kind is int or kind is float:
+                parts.append(f'<c r="{letters[j]}{r}"{attr[j]} t="n"><v>{item!r}</v></c>')
+            elif kind is Styled:
+                styled = True
                 parts.append(_cell_xml(f"{letters[j]}{r}", item.value, ids[item.key]))
             elif item is not None:
-                parts.append(_cell_xml(f"{letters[j]}{r}", item, col_ids[j] if data else 0))
-        lines = _lines(row, styles, widths, layout_keys if data else no_keys) \
-            if wraps or any(type(i) is Styled for i in row) else 1
+                parts.append(_cell_xml(f"{letters[j]}{r}", item, 0))
+        lines = 1
+        if styled:
+            lines = _lines(row, styles, widths, keys if data else [])
+        elif data:
+            for j in wrap_cols:
+                if j < len(row) and type(row[j]) is str:
+                    lines = max(lines, lines_needed(row[j], widths[j]))
         ht = f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
         out.append(f'<row r="{r}"{ht}>{"".join(parts)}</row>')
     return "".join(out)
