@@ -143,7 +143,9 @@ def write_foi_tallies(ws: Any, styles: Styles, tally: "pd.DataFrame",
         layout.rows += [[] for _ in range(max(0, chart_rows - len(block)) + 1)]
         widest = max(widest, len(groups))
     longest = max([len(option_label(str(o))) for o in tally["option"]] + [28])
-    layout.widths = [min(48.0, longest + 2.0)] + [9.0, 7.0] * widest
+    group_len = max([len(str(g)) for g in tally["group"]] + [7])
+    # a group's name is centred over its count and % columns: together they must hold it
+    layout.widths = [min(48.0, longest + 2.0)] + [max(9.0, group_len + 3.0 - 7.0), 7.0] * widest
     emit(ws, layout, styles)
     anchor_col = 2 + 2 * widest + 1
     for chart, row in charts:
