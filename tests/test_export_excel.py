@@ -318,3 +318,17 @@ def test_importing_the_export_api_loads_no_heavy_library() -> None:
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1], check=True)
     assert res.stdout.strip() == ""
+
+
+def test_values_excel_cannot_hold_are_made_safe(tmp_path: Path) -> None:
+    long = "word " * 8000  # 40,000 characters: more than one cell holds
+    quotes = pd.DataFrame({"code_id": ["barrier", "barrier"], "rank": [1, 2],
+                           "text": [long, "bell\x07 and nul\x00 gone"]})
+    matrix = pd.DataFrame({"d.txt": [1.5, float("nan")]}, index=["barrier", "enabler"])
+    book = WorkbookData(quotes=quotes, code_by_document=matrix)
+    write_workbook(tmp_path / "odd.xlsx", book)
+    wb = openpyxl.load_workbook(tmp_path / "odd.xlsx")
+    text = wb["Quotes"]["C2"].value
+    assert len(text) == 32_767 and text.endswith("cell holds]") and text.startswith("word word")
+    assert wb["Quotes"]["C3"].value == "bell and nul gone"
+    assert wb["Codes x Documents"]["D2"].value == 1.5 and wb["Codes x Documents"]["D3"].value is None

@@ -28,6 +28,8 @@ from typing import Any, NamedTuple
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 SHEET_NAME_MAX = 31
+MAX_CELL_CHARS = 32_767  # Excel's limit for one cell; longer text makes it "repair" the file
+TRUNCATED = " [... cut: longer than an Excel cell holds]"
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 HEADER_FILL = "DDE4EE"
@@ -68,8 +70,12 @@ def plain(value: Any) -> Any:
 
 
 def clean_text(text: str) -> str:
-    """``text`` without characters an .xlsx file cannot store."""
-    return _ILLEGAL.sub("", text) if _ILLEGAL.search(text) else text
+    """``text`` without characters an .xlsx file cannot store, cut to what a cell holds."""
+    if _ILLEGAL.search(text):
+        text = _ILLEGAL.sub("", text)
+    if len(text) > MAX_CELL_CHARS:
+        text = text[:MAX_CELL_CHARS - len(TRUNCATED)] + TRUNCATED
+    return text
 
 
 def needs_guard(text: str) -> bool:
@@ -172,7 +178,7 @@ class Styles:
                     v = str(v)
                 kind = type(v)
             if kind is str:
-                if _ILLEGAL.search(v):
+                if len(v) > MAX_CELL_CHARS or _ILLEGAL.search(v):
                     v = clean_text(v)
                 if not v:
                     v = None

@@ -168,7 +168,7 @@ def write_matrix(ws: Any, styles: Styles, matrix: "pd.DataFrame", names: dict[st
                      + ([width_for(total, [])] if total else [])
                      + [_header_width(across)] * len(across))
     layout.rows.append([styles.text(h, "header") for h in head])
-    values = matrix.to_numpy().tolist()
+    values = [styles.column(row) for row in matrix.to_numpy().tolist()]  # NaN -> empty
     sums = matrix.sum(axis=1).tolist() if total else None
     for i, labels in enumerate(_label_cells(styles, code_ids, names, levels)):
         layout.rows.append(labels + ([styles.cell(sums[i], "bold")] if total else [])
