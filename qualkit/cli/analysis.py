@@ -150,3 +150,8 @@ def print_summary(s) -> None:
     parts = ", ".join(f"{code} ({n})" for code, n in list(s.top_suggestions.items())[:5])
     out.print(f"Suggestions: a ranked code for each of {s.segments} segments (none applied); "
               f"most suggested: {parts}.")
+    if s.workbook:
+        out.print(f"Workbook: {escape(s.workbook)} (matrices, themes, FOI tallies with charts, "
+                  "codebook; `qualkit export excel` writes it again).")
+    for note in s.workbook_note:
+        out.print(f"  [dim]{escape(note)}[/]")

@@ -99,3 +99,20 @@ def merge(source: Path = typer.Argument(..., help="A codings bundle, or another 
             partial = True
             err.print(f"[yellow]kept aside[/] a {kind}: {escape(why)}")
     raise typer.Exit(EXIT_PARTIAL if partial else EXIT_OK)
+
+
+@export_app.command("excel")
+def export_excel(coder: Optional[str] = typer.Option(None, "--coder",
+                                                     help="One coder's codings, or the "
+                                                          "consensus coder (default: all)."),
+                 redact: bool = typer.Option(False, "--redact",
+                                             help="Pseudonymise names and identifiers."),
+                 output: Optional[Path] = typer.Option(None, "-o", "--output")) -> None:
+    """The workbook: code matrices (documents, attributes), co-occurrence, themes, quotes,
+    agreement, FOI answers and tallies with charts, codebook."""
+    done = open_current().export_excel(output, coder=coder, redact=redact)
+    out.print(f"Wrote {escape(str(done.path))} ({done.quotes} quotes).")
+    for part in done.missing:
+        err.print(f"[dim]not included: {escape(part)}[/]")
+    if done.redaction is not None:
+        out.print(f"Redacted: {escape(str(done.redaction.by_kind or 'nothing found'))}")

@@ -129,3 +129,91 @@ class ExportsMixin:
         usable = by if by in foi.dropna(axis=1, how="all").columns else None
         return self.foi_tally(by=usable)
 
+
+    # -- Excel workbook ---------------------------------------------------------------------
+    def export_excel(self, path: str | Path | None = None, coder: str | None = None,
+                     redact: bool = False) -> Any:
+        """Write the workbook (default ``exports/<project>.xlsx``): summary, codes ×
+        documents, codes × each attribute, co-occurrence, themes, quotes, agreement (with
+        several coders), FOI answers and tallies, codebook. ``coder`` shows one coder's
+        codings (a name, or the consensus coder). Returns an ``Exported``; its ``missing``
+        lists the parts left out, with why."""
+        import datetime
+
+        from qualkit.export.excel import write_workbook
+        from qualkit.export.quotes_files import Exported
+        from qualkit.export.workbook import assemble
+
+        coders = self.coders()
+        if coder is not None and coder not in coders:
+            raise QualkitError(f"no coder {coder!r} in this project (coders: "
+                               f"{', '.join(coders) or 'none yet'})")
+        path = Path(path) if path else self._exports() / f"{self.root.name}.xlsx"
+        parts = self._workbook_parts(coder)
+        red = self._redactor(redact)
+        if red is not None:
+            parts = _redacted_parts(parts, red)
+        book = assemble(parts["codings"], parts["segments"], parts["documents"],
+                        self.codeframe().codes, project=self.root.name, coder=coder,
+                        coders=coders, exported=datetime.date.today().isoformat(),
+                        codeframe=self.codeframe().name, themes=parts["themes"],
+                        quotes=parts["quotes"], agreement=parts["agreement"],
+                        foi_answers=parts["foi_answers"], foi_tally=parts["foi_tally"],
+                        omitted=parts["omitted"])
+        write_workbook(path, book)
+        self._kept(red)
+        quotes = 0 if parts["quotes"] is None else len(parts["quotes"])
+        return Exported(path, quotes, red.report if red else None,
+                        [f"{k}: {v}" for k, v in parts["omitted"].items()])
+
+    def _workbook_parts(self, coder: str | None) -> dict[str, Any]:
+        omitted: dict[str, str] = {}
+        codings = self.codings()
+        shown = codings if coder is None else codings[codings["coder"] == coder]
+        if shown.empty:
+            omitted["codings"] = ("no codings yet" + (f" by {coder}" if coder else "") +
+                                  ": code segments with `qualkit code` first")
+        quotes = self.quotes(None, 5, coder) if len(shown) else None
+        themes = None
+        try:
+            themes = self.theme_run().themes
+        except QualkitError as e:
+            omitted["themes"] = str(e)
+        agreement = None
+        humans = self.coders(kind="human")
+        if len(humans) >= 2:
+            try:
+                agreement = self.agreement(coders=humans)
+            except QualkitError as e:
+                omitted["agreement"] = str(e)
+        else:
+            omitted["agreement"] = "fewer than two coders so far"
+        documents = self.documents()
+        answers = self.foi_answers()
+        tally = self._report_tally(documents, "authority_type") if len(answers) else None
+        return {"codings": codings, "segments": self.segments(), "documents": documents,
+                "themes": themes, "quotes": quotes, "agreement": agreement,
+                "foi_answers": answers if len(answers) else None, "foi_tally": tally,
+                "omitted": omitted}
+
+
+def _redacted_parts(parts: dict[str, Any], red: Any) -> dict[str, Any]:
+    """The workbook's frames with text redacted and documents named by pseudonym."""
+    from qualkit.export.redaction import redact_quotes
+
+    out = dict(parts)
+    segs = parts["segments"].copy()
+    segs["text"] = [red.text(t, d) for t, d in zip(segs["text"], segs["document"])]
+    segs["speaker"] = [red.speaker(s if isinstance(s, str) else None) for s in segs["speaker"]]
+    out["segments"] = segs
+    for key in ("codings", "documents", "foi_answers", "segments"):
+        frame = out[key]
+        if frame is not None and "document" in frame.columns:
+            frame = frame.copy()
+            frame["document"] = [red.document(d) for d in frame["document"]]
+            if "path" in frame.columns:
+                frame["path"] = ""
+            out[key] = frame
+    if parts["quotes"] is not None:
+        out["quotes"] = redact_quotes(parts["quotes"], red)
+    return out
