@@ -1,0 +1,67 @@
+"""The speakers of a project's transcripts, and the analyst's choice of a speaker's party.
+
+``qualkit speakers`` lists them; ``--set NAME PARTY`` stores the choice (it survives
+re-ingest) and re-decides the parties of every document the speaker is in at once, with the
+same rules as ingest (``parties.decide_parties``), so the other speakers follow (name the
+interviewer and the rest become participants).
+"""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+from qualkit.ingest.header import Header, with_names
+from qualkit.ingest.parties import PARTIES, decide_parties, fold
+from qualkit.models import QualkitError
+
+COLUMNS = ["document", "speaker", "party", "segments", "roles", "reason"]
+
+
+def speaker_rows(store: Any) -> list[dict[str, Any]]:
+    """document, speaker, party, segments, roles (as written), reason (why that party)."""
+    metas: dict[str, dict] = {}
+    rows = []
+    for r in store.speakers():
+        if r["document"] not in metas:
+            metas[r["document"]] = store.document_meta(r["document"])
+        reasons = metas[r["document"]].get("parties", {})
+        rows.append({"document": r["document"], "speaker": r["speaker"], "party": r["party"],
+                     "segments": r["segments"], "roles": r["roles"] or "",
+                     "reason": (reasons.get(r["speaker"]) or ["", ""])[1]})
+    return rows
+
+
+def redecide(store: Any, document: str, interviewers: Iterable[str]) -> int:
+    """Decide one document's parties again from what ingest stored; returns segments changed."""
+    meta = store.document_meta(document)
+    labels = {k: set(v) for k, v in meta.get("speaker_labels", {}).items()}
+    for name in meta.get("parties", {}):
+        labels.setdefault(name, set())
+    header = with_names(Header(fields=dict(meta.get("header", {}).get("fields", {}))))
+    decisions = decide_parties(labels, header.speaker_names, interviewers,
+                               store.speaker_overrides(document))
+    return store.apply_parties(document, {k: (d.party, d.reason) for k, d in decisions.items()})
+
+
+def set_party(store: Any, speaker: str, party: str, interviewers: Iterable[str],
+              document: str | None = None) -> dict[str, int]:
+    """Store the analyst's party for ``speaker`` (in ``document``, or in every transcript)
+    and apply it now. Returns {document: segments whose party changed}."""
+    party = party.strip().lower()
+    if party not in PARTIES:
+        raise QualkitError(f"unknown party {party!r}; use one of {', '.join(PARTIES)}")
+    rows = speaker_rows(store)
+    hits = [r for r in rows if fold(r["speaker"]) == fold(speaker)
+            and (document is None or r["document"] == document)]
+    if not hits:
+        names = sorted({r["speaker"] for r in rows
+                        if document is None or r["document"] == document})
+        close = difflib.get_close_matches(speaker, names, n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else \
+            f" (speakers: {', '.join(names) or 'none'})"
+        raise QualkitError(f"no speaker {speaker!r} in {document or 'any transcript'}{hint}")
+    store.set_speaker_override(hits[0]["speaker"], party, document or "")
+    interviewers = list(interviewers)
+    return {doc: redecide(store, doc, interviewers)
+            for doc in dict.fromkeys(r["document"] for r in hits)}
