@@ -39,6 +39,7 @@ class AnalysisSummary:
     model_id: str = ""
     themes: list[ThemesOutcome] = field(default_factory=list)
     top_suggestions: dict[str, int] = field(default_factory=dict)  # code -> segments (rank 1)
+    suggested: int = 0  # segments of speech given suggestions (the transcriber's marks are not)
     ingest: "IngestReport | None" = None
 
 
@@ -73,6 +74,7 @@ def run_analysis(p: "Project", report: "IngestReport | None" = None,
     say("Suggesting codes...")
     top = p.suggest(k=1)
     summary.top_suggestions = top["code_id"].value_counts().to_dict()
+    summary.suggested = int(top["segment_id"].nunique())
     return summary
 
 

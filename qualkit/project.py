@@ -122,9 +122,11 @@ class Project:
                              columns=["document", "name", "value"])
         if attrs.empty:
             return docs
+        from .ingest.report import namespaced
+
         wide = attrs.pivot(index="document", columns="name", values="value").reset_index()
         wide.columns.name = None
-        wide = wide.rename(columns={c: f"attr_{c}" for c in wide.columns if c in cols[1:]})
+        wide = wide.rename(columns={c: namespaced(c) for c in wide.columns if c != "document"})
         return docs.merge(wide, on="document", how="left")
 
     def segments(self, document: str | None = None, speaker: str | None = None,
@@ -132,7 +134,7 @@ class Project:
         import pandas as pd
 
         cols = ["segment_id", "document", "unit", "speaker", "question", "start", "end",
-                "text", "role", "timestamp", "flags"]
+                "text", "role", "timestamp", "flags", "party"]
         rows = [dict(r) for r in self.store.segments(active_only=not include_retired)]
         df = pd.DataFrame(rows, columns=cols + ["seq", "active"])
         if document is not None:
@@ -140,6 +142,12 @@ class Project:
         if speaker is not None:
             df = df[df["speaker"].fillna("").str.lower() == speaker.lower()]
         return df[cols].reset_index(drop=True)
+
+    def speech(self) -> "pd.DataFrame":
+        """Active segments that are speech: what is embedded, themed and suggested for (the
+        transcriber's marks, flagged "nonspeech", are left out)."""
+        segs = self.segments()
+        return segs[segs["flags"].fillna("") != "nonspeech"].reset_index(drop=True)
 
     def resolve_document(self, name: str) -> str:
         """A document's name from its exact name, its file stem, or a unique part of it."""
@@ -156,6 +164,44 @@ class Project:
 
     def document_text(self, document: str) -> str:
         return self.store.document_text(self.resolve_document(document))
+
+    # -- transcripts: speakers, parties, annotations, settings changes (issue #8) ----------
+    def speakers(self) -> "pd.DataFrame":
+        """Each speaker of each transcript: document, speaker, party, segments, roles, reason."""
+        import pandas as pd
+
+        from .ingest.speaker_table import COLUMNS, speaker_rows
+
+        return pd.DataFrame(speaker_rows(self.store), columns=COLUMNS)
+
+    def set_speaker_party(self, speaker: str, party: str,
+                          document: str | None = None) -> dict[str, int]:
+        """Set a speaker's party (interviewer | participant | unknown) in one document or in
+        all; kept across re-ingest. Returns {document: segments whose party changed}."""
+        from .ingest.speaker_table import set_party
+
+        doc = self.resolve_document(document) if document else None
+        return set_party(self.store, speaker, party, self.segment_settings.interviewers, doc)
+
+    def annotations(self, document: str | None = None) -> "pd.DataFrame":
+        """The transcriber's marks kept in the text: document, start, end, kind, text."""
+        import pandas as pd
+
+        rows = []
+        names = [self.resolve_document(document)] if document else \
+            [r["name"] for r in self.store.documents() if r["kind"] == "transcript"]
+        for name in names:
+            text = self.store.document_text(name)
+            for s, e, kind in self.store.document_meta(name).get("annotations", []):
+                rows.append({"document": name, "start": s, "end": e, "kind": kind,
+                             "text": text[s:e]})
+        return pd.DataFrame(rows, columns=["document", "start", "end", "kind", "text"])
+
+    def pending_changes(self) -> dict[str, list[str]]:
+        """Segmentation settings changed since the last ingest -> documents it will re-read."""
+        from .ingest.pipeline import pending_changes
+
+        return pending_changes(self.store.documents(), self.segment_settings)
 
     # -- codeframe and coding -------------------------------------------------------------
     @property
@@ -292,12 +338,13 @@ class Project:
         from .suggest import parent_map, suggest
 
         k = k or int(self.settings["suggest"]["k"])
-        segs = self.segments()
+        segs = self.speech()
         if segment_ids is not None:
-            unknown = set(segment_ids) - set(segs["segment_id"])
+            unknown = set(segment_ids) - set(self.segments()["segment_id"])
             if unknown:
                 raise ProjectError(f"no segment with id {sorted(unknown)[0]!r}")
-            segs = segs.set_index("segment_id").loc[list(segment_ids)].reset_index()
+            wanted = [i for i in segment_ids if i in set(segs["segment_id"])]
+            segs = segs.set_index("segment_id").loc[wanted].reset_index()
         code_ids, cvecs = self.code_vectors()
         vecs, _ = self.vectors(list(segs["text"]))
         coded = self.codings(coder).merge(self.segments(include_retired=True)[

@@ -148,5 +148,6 @@ def print_summary(s) -> None:
         for m in run.messages:
             out.print(f"  note: {escape(m)}")
     parts = ", ".join(f"{code} ({n})" for code, n in list(s.top_suggestions.items())[:5])
-    out.print(f"Suggestions: a ranked code for each of {s.segments} segments (none applied); "
+    out.print(f"Suggestions: a ranked code for each of {s.suggested} segments of speech (none "
+              "applied); "
               f"most suggested: {parts}.")
