@@ -185,17 +185,10 @@ class Project:
 
     def annotations(self, document: str | None = None) -> "pd.DataFrame":
         """The transcriber's marks kept in the text: document, start, end, kind, text."""
-        import pandas as pd
+        from .ingest.speaker_table import annotation_frame
 
-        rows = []
-        names = [self.resolve_document(document)] if document else \
-            [r["name"] for r in self.store.documents() if r["kind"] == "transcript"]
-        for name in names:
-            text = self.store.document_text(name)
-            for s, e, kind in self.store.document_meta(name).get("annotations", []):
-                rows.append({"document": name, "start": s, "end": e, "kind": kind,
-                             "text": text[s:e]})
-        return pd.DataFrame(rows, columns=["document", "start", "end", "kind", "text"])
+        return annotation_frame(self.store, self.resolve_document(document) if document
+                                else None)
 
     def pending_changes(self) -> dict[str, list[str]]:
         """Segmentation settings changed since the last ingest -> documents it will re-read."""
@@ -236,7 +229,14 @@ class Project:
     def code(self, segment_id: str, code_id: str, coder: str | None = None,
              memo: str | None = None, source: str = "manual") -> bool:
         """Apply a code to a segment; idempotent. True when something new was saved."""
-        self.codeframe()
+        ids = self.codeframe().ids
+        if code_id not in ids:
+            import difflib
+
+            close = difflib.get_close_matches(code_id, ids, n=3, cutoff=0.6)
+            hint = f"; did you mean {' or '.join(close)}?" if close else \
+                " (`qualkit codeframe` lists the codes)"
+            raise ProjectError(f"no code {code_id!r} in the codeframe{hint}")
         return self.store.add_coding(segment_id, code_id, self._coder(coder), memo, source)
 
     def uncode(self, segment_id: str, code_id: str, coder: str | None = None) -> bool:
@@ -373,7 +373,10 @@ class Project:
             rows.append(row)
         return pd.DataFrame(rows, columns=cols)
 
-    def foi_tally(self, by: str | None = "authority_type") -> "pd.DataFrame":
+    def foi_tally(self, by: str | None = "authority_type",
+                  question: str | None = None) -> "pd.DataFrame":
+        """Counts and percentages per question, option and group, one base per question
+        (``qualkit.foi.tally``); ``question`` keeps one question's rows."""
         from .foi.tally import tally
 
         docs = self.documents()
@@ -383,7 +386,11 @@ class Project:
             have = ", ".join(c for c in docs.columns if c not in base) or "none"
             raise ProjectError(f"no attribute {by!r} on the FOI letters (their attributes: "
                                f"{have})")
-        return tally(self.foi_answers(), docs, by=by)
+        out = tally(self.foi_answers(), docs, by=by)
+        if question is not None and question not in set(out["question"]):
+            raise ProjectError(f"no FOI question {question!r} (questions: "
+                               f"{', '.join(dict.fromkeys(out['question'])) or 'none'})")
+        return out if question is None else out[out["question"] == question]
 
     def foi_letter(self, letter: str) -> tuple["pd.DataFrame", "pd.DataFrame"]:
         """One letter's answers, each with the text it was read from, and its free text."""
@@ -397,20 +404,10 @@ class Project:
         return answers, segs[["segment_id", "question", "start", "end", "text"]]
 
     # -- status -----------------------------------------------------------------------------
-    def status(self) -> dict[str, Any]:
-        counts = self.store.counts()
-        runs = [
-            {"id": r["id"], "stage": r["stage"], "started": r["started"],
-             "status": r["status"], "params": json.loads(r["params"]),
-             "summary": json.loads(r["summary"])}
-            for r in self.store.runs(limit=10)
-        ]
-        by_coder: dict[str, int] = {}
-        for r in self.store.codings():
-            by_coder[r["coder"]] = by_coder.get(r["coder"], 0) + 1
-        done: dict[str, int] = {}
-        for r in self.store.done():
-            done[r["coder"]] = done.get(r["coder"], 0) + 1
-        return {"root": str(self.root), "counts": counts, "codings_by_coder": by_coder,
-                "documents_done": done,
-                "runs": runs, "codes_retired": self.store.get_setting("codes_retired", [])}
+    def status(self, stage: str | None = None, status: str | None = None,
+               last: int = 10) -> dict[str, Any]:
+        """Counts, coders, the last runs (of one ``stage``/``status`` if given), settings
+        changed since the last ingest and speakers of unknown party (``qualkit.status``)."""
+        from .status import project_status
+
+        return project_status(self, stage=stage, status=status, last=last)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 # registering order is the order of --help: project first, then analysis, then FOI
 from qualkit.cli import project_cmds  # noqa: F401,I001
+from qualkit.cli import speakers  # noqa: F401,I001
 from qualkit.cli import analysis  # noqa: F401,I001
 from qualkit.cli import foi  # noqa: F401,I001
 from qualkit.cli.app import (EXIT_CRASH, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL,

@@ -18,8 +18,9 @@ from rich.markup import escape
 from qualkit.models import QualkitError, Step
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR, EXIT_CRASH, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# emoji off too: ":joy:" in a transcript prints as written, not as an emoji
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+out = Console(highlight=False, soft_wrap=True, emoji=False)
 state: dict[str, Any] = {"project": Path("."), "debug": False}
 
 
@@ -38,6 +39,12 @@ class _Group(typer.core.TyperGroup):
         except KeyboardInterrupt:
             err.print("interrupted; everything saved so far is kept")
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:  # `qualkit foi tally --csv | head`: the reader had enough
+            import os
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(EXIT_OK) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
         except Exception as e:  # a bug in qualkit, not the user's doing
@@ -95,3 +102,20 @@ def step_reporter(progress_bar):
 
 def clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def coder_or_fail(p, coder: str | None) -> str:
+    """The coder for a CLI command: --coder, else `coder:` in qualkit.yaml, else one line."""
+    coder = coder or p.settings.get("coder")
+    if not coder:
+        raise QualkitError("say who is coding: pass --coder NAME (or set `coder:` in "
+                           "qualkit.yaml)")
+    return coder
+
+
+def warn_pending(p) -> None:
+    """Say when segmentation settings changed since the last ingest (and what it re-reads)."""
+    for why, docs in p.pending_changes().items():
+        err.print(f"[yellow]settings changed since the last ingest:[/] {escape(why)}; "
+                  f"`qualkit ingest` will read {len(docs)} document"
+                  f"{'s' * (len(docs) != 1)} again (codings follow their text)")

@@ -94,18 +94,18 @@ def decide_parties(speakers: dict[str, set[str | None]], header_names: dict[str,
     for speaker, roles in speakers.items():
         forms = {fold(speaker)} | {fold(r) for r in roles if r}
         if fold(speaker) in chosen:
-            out[speaker] = Decision(chosen[fold(speaker)], "set by the analyst")
+            out[speaker] = Decision(chosen[fold(speaker)], "set by you (speakers --set)")
         elif forms & named:
             out[speaker] = Decision(INTERVIEWER, "named in segment.interviewers")
         elif (written := _written(speaker, roles)) is not None:
-            out[speaker] = Decision(written, "label or written role")
+            out[speaker] = Decision(written, "its label or written role")
         elif forms & set(heads):
             out[speaker] = Decision(heads[next(iter(forms & set(heads)))],
                                     "named in the header")
     has_interviewer = any(d.party == INTERVIEWER for d in out.values())
     for speaker in speakers:
         if speaker not in out:
-            out[speaker] = (Decision(PARTICIPANT, "not the interviewer of this interview")
+            out[speaker] = (Decision(PARTICIPANT, "another speaker interviews")
                             if has_interviewer else
-                            Decision(UNKNOWN, "no interviewer identified in this document"))
+                            Decision(UNKNOWN, "no interviewer named"))
     return out

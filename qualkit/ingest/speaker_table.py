@@ -1,4 +1,5 @@
-"""The speakers of a project's transcripts, and the analyst's choice of a speaker's party.
+"""The speakers of a project's transcripts, the analyst's choice of a speaker's party, and
+the transcriber's marks kept with each transcript.
 
 ``qualkit speakers`` lists them; ``--set NAME PARTY`` stores the choice (it survives
 re-ingest) and re-decides the parties of every document the speaker is in at once, with the
@@ -57,7 +58,8 @@ def set_party(store: Any, speaker: str, party: str, interviewers: Iterable[str],
     if not hits:
         names = sorted({r["speaker"] for r in rows
                         if document is None or r["document"] == document})
-        close = difflib.get_close_matches(speaker, names, n=3, cutoff=0.5)
+        close = [n for n in names if fold(speaker) in fold(n)][:3] or \
+            difflib.get_close_matches(speaker, names, n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else \
             f" (speakers: {', '.join(names) or 'none'})"
         raise QualkitError(f"no speaker {speaker!r} in {document or 'any transcript'}{hint}")
@@ -65,3 +67,18 @@ def set_party(store: Any, speaker: str, party: str, interviewers: Iterable[str],
     interviewers = list(interviewers)
     return {doc: redecide(store, doc, interviewers)
             for doc in dict.fromkeys(r["document"] for r in hits)}
+
+
+def annotation_frame(store: Any, document: str | None = None) -> Any:
+    """The transcriber's marks of one transcript (or all): document, start, end, kind, text."""
+    import pandas as pd
+
+    rows = []
+    names = [document] if document else \
+        [r["name"] for r in store.documents() if r["kind"] == "transcript"]
+    for name in names:
+        text = store.document_text(name)
+        for s, e, kind in store.document_meta(name).get("annotations", []):
+            rows.append({"document": name, "start": s, "end": e, "kind": kind,
+                         "text": text[s:e]})
+    return pd.DataFrame(rows, columns=["document", "start", "end", "kind", "text"])
