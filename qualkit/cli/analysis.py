@@ -4,11 +4,10 @@ from __future__ import annotations
 from typing import Optional
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, err, open_current, out,
-                             step_reporter, warn_pending)
+from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, err, escape, open_current,
+                             out, step_reporter, warn_pending)
 from qualkit.models import QualkitError
 
 

@@ -3,17 +3,19 @@
 Exit codes: 0 all done; 1 done, but some input was skipped (each named with its reason);
 2 nothing done because of a problem the user can fix (message on one line); 3 qualkit itself
 failed (an unexpected error: one line, and ``--debug`` shows the traceback); 130 interrupted.
-Everything a user wrote (transcript text, names, codes) is printed escaped, so ``[laughs]`` or
-``[/]`` in a transcript shows as written instead of being read as markup.
+Everything a user wrote (transcript text, names, codes) is printed through ``escape``, so
+``[laughs]``, ``[/]``, ``C:\\data\\[2023]`` or a trailing backslash in a transcript show as
+written instead of being read as markup (rich's own ``escape`` drops the backslash of
+``\\[2023]`` and doubles a trailing one); emoji codes such as ``:joy:`` stay text too.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from qualkit.models import QualkitError, Step
 
@@ -22,6 +24,29 @@ EXIT_OK, EXIT_PARTIAL, EXIT_ERROR, EXIT_CRASH, EXIT_INTERRUPTED = 0, 1, 2, 3, 13
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 out = Console(highlight=False, soft_wrap=True, emoji=False)
 state: dict[str, Any] = {"project": Path("."), "debug": False}
+_TAG = re.compile(r"\[[a-z#/@][^[]*?\]")  # what rich's markup parser reads as a tag
+
+
+def escape(text: object) -> str:
+    """Markup that prints ``text`` exactly as written, whatever markup comes after it.
+
+    Rich reads ``[x]`` as a tag and ``\\[`` as an escaped bracket: a bracket that would start
+    a tag gets its preceding backslashes doubled plus one, any other bracket after backslashes
+    one more backslash, and trailing backslashes are closed off with an empty tag so that the
+    markup we add next cannot be swallowed."""
+    text = str(text)
+
+    def one(m: re.Match[str]) -> str:
+        k = len(m.group(1))
+        if _TAG.match(text, m.end() - 1):
+            return "\\" * (2 * k + 1) + "["
+        return "\\" * (k + 1) + "[" if k else "["
+
+    out = re.sub(r"(\\*)\[", one, text)
+    tail = re.search(r"\\+$", out)
+    if tail:
+        out = out[:tail.start()] + "\\" * (2 * len(tail.group())) + "[dim][/dim]"
+    return out
 
 
 class _Group(typer.core.TyperGroup):

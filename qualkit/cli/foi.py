@@ -12,10 +12,9 @@ from typing import Optional
 
 import typer
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 
-from qualkit.cli.app import app, open_current, out
+from qualkit.cli.app import app, escape, open_current, out
 
 foi_app = typer.Typer(help="FOI letters: answers read from each letter, and tallies.",
                       no_args_is_help=True)

@@ -6,10 +6,9 @@ from typing import Optional
 
 import typer
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 
-from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, coder_or_fail, err,
+from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, coder_or_fail, err, escape,
                              open_current, out, step_reporter, warn_pending)
 
 MOVES_SHOWN = 15

@@ -5,10 +5,9 @@ from typing import Optional
 
 import typer
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 
-from qualkit.cli.app import app, open_current, out, warn_pending
+from qualkit.cli.app import app, escape, open_current, out, warn_pending
 
 
 @app.command()

@@ -11,9 +11,10 @@ Decided:
   mode, duration, transcriber, audio file, key...). Lines of a transcription key
   (``[inaudible] = could not be heard``) belong to the ``key`` field.
 - ``Interviewer: Joanna Pryce`` looks like a turn. It is a header field when its value is
-  short and not a sentence (no ``?``/``!``, no full stop after a word) AND the header also has
-  a field that is not a speaker (a date, a mode...), so ``Interviewer: Hello`` followed by
-  dialogue stays speech.
+  short and not a sentence (no ``?``/``!``, no full stop after a word), it is in the header's
+  first block (a blank line after header fields ends the fields a speaker label can give) AND
+  the header also has a field that is not a speaker (a date, a mode...), so
+  ``Interviewer: Hello`` followed by dialogue stays speech.
 - An explicit front-matter block (``---`` lines around ``key: value`` lines) at the very top
   is read as the header, whatever its keys.
 """
@@ -54,6 +55,7 @@ HEADER_KEYS = {**{k.strip(): _RENAME.get(k.strip(), k.strip().replace(" ", "_"))
 _FIELD = re.compile(r"^[ \t]*\**(?P<key>[A-Za-z][A-Za-z /'’()-]{0,30}?)\**[ \t]*"
                     r"(?::|[ \t][—–-][ \t]|\t|\|)[ \t]*(?P<value>.*?)[ \t|]*$")
 _KEY_ALONE = re.compile(r"^[ \t]*\**(?P<key>[A-Za-z][A-Za-z /'’()-]{0,30}?)\**[ \t]*:?[ \t]*$")
+_TITLES = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev|St|Sr|Jr|Cllr|Ltd|Co|Inc|etc)\.")
 _NOTATION = re.compile(r"^[ \t]*(?:[\[(].{0,40}?[\])]|\.{3}|…|[-–—/*#]+)[ \t]*[=:–—-]")
 
 
@@ -75,9 +77,10 @@ def key_name(key: str) -> str | None:
 def metadata_like(value: str) -> bool:
     """A short value that is not a sentence: a name, a job title, a date."""
     v = value.strip()
-    if not v or len(v.split()) > 12 or re.search(r"[?!…]", v):
+    if not v or len(v.split()) > 10 or re.search(r"[?!…]", v):
         return False
-    return not re.search(r"[a-z]{2}\.(?:\s|$)", v)
+    v = _TITLES.sub("", v)  # "Dr. Jane Smith", "K. Osei" are names, not sentences
+    return not re.search(r"[^\s.]{2}\.(?:\s|$)", v)
 
 
 def _lines(text: str, start: int) -> list[tuple[int, int, str]]:
@@ -119,18 +122,18 @@ def find_header(text: str, turns: list[Turn]) -> Header:
     label_at = {text.rfind("\n", 0, t.start) + 1: t for t in turns}
     lines = _lines(text, 0)
     fields: dict[str, str] = {}
-    evidence, speaker_fields, in_key = False, 0, False
+    evidence, speaker_fields, in_key, gap = False, 0, False, False
     last_field_end, dialogue = 0, None
     i = 0
     while i < len(lines):
         s, e, line = lines[i]
         i += 1
         if not line.strip():
-            in_key = False
+            in_key, gap = False, bool(fields)
             continue
         turn = label_at.get(s)
         if turn is not None:
-            name = key_name(turn.speaker or "")
+            name = None if gap else key_name(turn.speaker or "")
             value_end = text.find("\n", turn.start)
             value = text[turn.start:value_end if value_end >= 0 else len(text)]
             if name and metadata_like(value):
