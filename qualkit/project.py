@@ -143,12 +143,6 @@ class Project:
             df = df[df["speaker"].fillna("").str.lower() == speaker.lower()]
         return df[cols].reset_index(drop=True)
 
-    def speech(self) -> "pd.DataFrame":
-        """Active segments that are speech: what is embedded, themed and suggested for (the
-        transcriber's marks, flagged "nonspeech", are left out)."""
-        segs = self.segments()
-        return segs[segs["flags"].fillna("") != "nonspeech"].reset_index(drop=True)
-
     def resolve_document(self, name: str) -> str:
         """A document's name from its exact name, its file stem, or a unique part of it."""
         names = [r["name"] for r in self.store.documents()]
@@ -166,6 +160,12 @@ class Project:
         return self.store.document_text(self.resolve_document(document))
 
     # -- transcripts: speakers, parties, annotations, settings changes (issue #8) ----------
+    def speech(self) -> "pd.DataFrame":
+        """Active segments that are speech: what is themed and suggested for (segments
+        flagged "nonspeech", the transcriber's marks, are left out)."""
+        segs = self.segments()
+        return segs[segs["flags"].fillna("") != "nonspeech"].reset_index(drop=True)
+
     def speakers(self) -> "pd.DataFrame":
         """Each speaker of each transcript: document, speaker, party, segments, roles, reason."""
         import pandas as pd
@@ -229,14 +229,9 @@ class Project:
     def code(self, segment_id: str, code_id: str, coder: str | None = None,
              memo: str | None = None, source: str = "manual") -> bool:
         """Apply a code to a segment; idempotent. True when something new was saved."""
-        ids = self.codeframe().ids
-        if code_id not in ids:
-            import difflib
+        from .codeframe import check_code
 
-            close = difflib.get_close_matches(code_id, ids, n=3, cutoff=0.6)
-            hint = f"; did you mean {' or '.join(close)}?" if close else \
-                " (`qualkit codeframe` lists the codes)"
-            raise ProjectError(f"no code {code_id!r} in the codeframe{hint}")
+        check_code(self.codeframe(), code_id)
         return self.store.add_coding(segment_id, code_id, self._coder(coder), memo, source)
 
     def uncode(self, segment_id: str, code_id: str, coder: str | None = None) -> bool:
