@@ -244,3 +244,23 @@ def test_front_matter_is_the_header(project):
     assert "---" not in " ".join(segs["text"])
     assert set(zip(segs["speaker"], segs["party"])) == {("Sam Morley", "interviewer"),
                                                         ("Dana", "participant")}
+
+
+def test_long_written_roles_and_teams_style_names(project):
+    # found by hand: a 50-character role was not read as a label, so that speaker's words
+    # went to the speaker before; Teams writes "Surname, First"
+    write(project.root / "transcripts" / "g.txt",
+          "SAM ELLIS (Researcher): What gets in the way?\n"
+          "COLIN WARD (Children's Commissioning Manager, Brackenhurst ICB): GP data, mostly.\n"
+          "SAM ELLIS (Researcher): Anything else at all?\n"
+          "COLIN WARD (Children's Commissioning Manager, Brackenhurst ICB): Money, and time.\n")
+    write(project.root / "transcripts" / "t.vtt",
+          "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Grey, Tom>What stops you linking?</v>\n\n"
+          "00:00:05.000 --> 00:00:09.000\n<v Nadia Okoye>Governance, every single year.</v>\n")
+    project.ingest()
+    sp = project.speakers().set_index(["document", "speaker"])
+    assert sp.loc[("g.txt", "COLIN WARD"), "roles"] == \
+        "Children's Commissioning Manager, Brackenhurst ICB"
+    assert sp.loc[("g.txt", "COLIN WARD"), "party"] == "participant"
+    assert project.set_speaker_party("Tom Grey", "interviewer") == {"t.vtt": 2}
+    assert project.speakers().set_index("speaker").loc["Nadia Okoye", "party"] == "participant"

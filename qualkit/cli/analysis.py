@@ -115,18 +115,26 @@ def suggest(
     if limit:
         ids = ids[:limit]
     df = p.suggest(segment_ids=ids, k=k)
-    texts = p.segments().set_index("segment_id")["text"]
+    out.print(_suggestion_table(df, p.segments().set_index("segment_id")["text"]))
+    if limit and total > limit:
+        out.print(f"{limit} of {total} segments shown (--limit 0 for all).")
+
+
+def _suggestion_table(df, texts) -> Table:
+    """Segment, text, suggestions; below 110 columns the suggestions go under the text, so
+    neither the text nor a code id is squeezed."""
+    wide = out.width >= 110
     t = Table(expand=True)
     t.add_column("segment", no_wrap=True, style="dim")
-    t.add_column("text", ratio=3)
-    t.add_column("suggestions", ratio=2)
+    t.add_column("text", ratio=3) if wide else t.add_column("text and suggestions", ratio=1)
+    if wide:
+        t.add_column("suggestions", ratio=2, overflow="fold")
     for sid, group in df.groupby("segment_id", sort=False):
         lines = "\n".join(f"{r.rank}. [cyan]{escape(r.code_id)}[/] {r.score:.2f} "
                           f"[dim]{escape(r.evidence)}[/]" for r in group.itertuples(index=False))
-        t.add_row(sid, escape(texts.get(sid, "")), lines)
-    out.print(t)
-    if limit and total > limit:
-        out.print(f"{limit} of {total} segments shown (--limit 0 for all).")
+        text = escape(texts.get(sid, ""))
+        t.add_row(sid, text, lines) if wide else t.add_row(sid, f"{text}\n{lines}")
+    return t
 
 
 @app.command()

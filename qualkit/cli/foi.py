@@ -90,12 +90,17 @@ def foi_show(letter: str = typer.Argument(..., help="Letter name (or part of it)
         r = refused.iloc[0]
         out.print(f"[bold red]Refused[/]: {escape(r['qualifier'])} ({len(refused)} questions "
                   f"not answered) — “{escape(r['evidence'])}”")
-    t = Table("question", "answer", "options", "qualifier", "conf.", "read from", expand=True,
-              title=escape(p.resolve_document(letter)), title_justify="left")
+    t = Table(expand=True, title=escape(p.resolve_document(letter)), title_justify="left")
+    t.add_column("question", no_wrap=True)
+    t.add_column("answer", ratio=1, overflow="fold")
+    t.add_column("conf.", no_wrap=True)
+    t.add_column("read from", ratio=2)
     for r in answers.itertuples(index=False):
-        t.add_row(escape(r.question), escape(r.answer), escape(", ".join(r.options)),
-                  escape(r.qualifier), f"{r.confidence:.2f}",
-                  f"[dim]{r.start}-{r.end}[/] {escape(r.evidence)}")
+        said = "; ".join(x for x in (", ".join(r.options), r.qualifier) if x)
+        answer = escape(r.answer) + (f": {escape(said)}" if said else "")
+        where = "(the refusal above)" if r.answer == "refused" else escape(r.evidence)
+        t.add_row(escape(r.question), answer, f"{r.confidence:.2f}",
+                  f"[dim]{r.start}-{r.end}[/] {where}")
     out.print(t)
     if len(free):
         f = Table("question", "free text (segments to code)", expand=True)

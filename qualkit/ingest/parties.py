@@ -48,6 +48,15 @@ def fold(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+def name_forms(name: str) -> set[str]:
+    """A name folded, and "Grey, Tom" (as Teams writes it) also as "tom grey"."""
+    forms = {fold(name)}
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) == 2 and all(parts) and len(name.split()) <= 5:
+        forms.add(fold(f"{parts[1]} {parts[0]}"))
+    return forms
+
+
 def canonical_names(labels: Iterable[str]) -> dict[str, str]:
     """Each label as written -> the one name this document uses for that speaker."""
     labels = list(labels)
@@ -92,9 +101,10 @@ def decide_parties(speakers: dict[str, set[str | None]], header_names: dict[str,
     heads = {fold(n): party for party, names in header_names.items() for n in names}
     out: dict[str, Decision] = {}
     for speaker, roles in speakers.items():
-        forms = {fold(speaker)} | {fold(r) for r in roles if r}
-        if fold(speaker) in chosen:
-            out[speaker] = Decision(chosen[fold(speaker)], "set by you (speakers --set)")
+        forms = name_forms(speaker) | {fold(r) for r in roles if r}
+        if name_forms(speaker) & set(chosen):
+            party = chosen[next(iter(sorted(name_forms(speaker) & set(chosen))))]
+            out[speaker] = Decision(party, "set by you (speakers --set)")
         elif forms & named:
             out[speaker] = Decision(INTERVIEWER, "named in segment.interviewers")
         elif (written := _written(speaker, roles)) is not None:

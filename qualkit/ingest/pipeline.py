@@ -212,7 +212,8 @@ class Ingester:
         unknown = [k for k, d in decisions.items() if d.party == UNKNOWN]
         if unknown:
             report.warnings.append(
-                f"{shown}: no interviewer identified among {', '.join(decisions)}; their "
+                f"{shown}: no interviewer identified among "
+                f"{' and '.join(repr(k) for k in decisions)}; their "
                 f"party is 'unknown' (name the interviewer with `qualkit speakers --set NAME "
                 f"interviewer`, or in segment.interviewers)")
         return segment_document(name, result.text, units, self.settings), [], t.header.fields

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from qualkit.ingest.header import Header, with_names
-from qualkit.ingest.parties import PARTIES, decide_parties, fold
+from qualkit.ingest.parties import PARTIES, decide_parties, fold, name_forms
 from qualkit.models import QualkitError
 
 COLUMNS = ["document", "speaker", "party", "segments", "roles", "reason"]
@@ -53,7 +53,7 @@ def set_party(store: Any, speaker: str, party: str, interviewers: Iterable[str],
     if party not in PARTIES:
         raise QualkitError(f"unknown party {party!r}; use one of {', '.join(PARTIES)}")
     rows = speaker_rows(store)
-    hits = [r for r in rows if fold(r["speaker"]) == fold(speaker)
+    hits = [r for r in rows if fold(speaker) in name_forms(r["speaker"])
             and (document is None or r["document"] == document)]
     if not hits:
         names = sorted({r["speaker"] for r in rows
