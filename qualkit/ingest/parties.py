@@ -4,10 +4,11 @@ Decided once, at ingest, here and nowhere else (themes, agreement and exports re
 ``party`` column; the written role stays in ``role`` as written):
 
 - Names: labels that differ only in case are one speaker (``PARTICIPANT``/``Participant``),
-  shown in the form least shouted and most used. Unnumbered aliases are one speaker:
-  ``I``/``Int``/``Interviewer`` are "Interviewer"; ``R``/``Resp``/``Respondent``/
-  ``Participant``/``Interviewee`` are "Participant". Numbered labels (``P1``, ``Respondent 2``)
-  are kept as written.
+  shown in the form least shouted and most used. Unnumbered aliases used side by side in a
+  document are one speaker: ``I``/``Int``/``Interviewer`` are "Interviewer";
+  ``R``/``Resp``/``Respondent``/``Participant``/``Interviewee`` are "Participant". A speaker
+  written one way only keeps that name (``INTERVIEWER``, ``I``); numbered labels (``P1``,
+  ``Respondent 2``) are kept as written.
 - Party (interviewer | participant | unknown), first rule that applies:
   1. the analyst's choice (``qualkit speakers --set``), for that document or for every one;
   2. a name listed in ``segment.interviewers``;
@@ -67,7 +68,9 @@ def canonical_names(labels: Iterable[str]) -> dict[str, str]:
         groups.setdefault(fold(alias) if alias else fold(label), []).append(label)
     out: dict[str, str] = {}
     for key, forms in groups.items():
-        if key in ("interviewer", "participant"):
+        if len(forms) == 1:  # one way of writing it: kept as written
+            name = forms[0]
+        elif key in ("interviewer", "participant"):
             name = key.capitalize()
         else:  # least shouted, then most used, then first seen
             name = min(forms, key=lambda f: (f.isupper() and len(f) > 1, -counts[f],
