@@ -290,8 +290,8 @@ class Project:
 
     def run_themes(self, progress: "Progress | None" = None, **options: Any) -> ThemeRun:
         """Fit and store candidate themes. Options: ThemeParams fields (min_cluster_size,
-        n_neighbors, reassign_outliers, ...) and filters (kind, role, speaker, question,
-        where={attribute: value}, include_interviewer, include_short)."""
+        n_neighbors, reassign_outliers, ...) and filters (kind, party (or role), speaker,
+        question, where={attribute: value}, include_interviewer, include_short)."""
         from .themes.runs import make_params, run_themes
         from .themes.select import FILTERS, select_segments
 

@@ -128,6 +128,6 @@ def test_ingest_says_where_codings_went(tmp_path):
     res = CliRunner().invoke(app, ["-C", str(p.root), "ingest"])
     assert res.exit_code == 0, res.output
     out = " ".join(res.output.split())
-    assert "Settings changed since the last ingest: segment.unit (sentence → turn)" in out
+    assert "Changed since the last ingest: segment.unit (sentence → turn)" in out
     assert f"{n} codings followed their text to the segments that now hold it" in out
     assert "no longer in the file" not in out

@@ -141,6 +141,6 @@ def coder_or_fail(p, coder: str | None) -> str:
 def warn_pending(p) -> None:
     """Say when segmentation settings changed since the last ingest (and what it re-reads)."""
     for why, docs in p.pending_changes().items():
-        err.print(f"[yellow]settings changed since the last ingest:[/] {escape(why)}; "
+        err.print(f"[yellow]changed since the last ingest:[/] {escape(why)}; "
                   f"`qualkit ingest` will read {len(docs)} document"
                   f"{'s' * (len(docs) != 1)} again (codings follow their text)")

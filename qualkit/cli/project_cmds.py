@@ -32,7 +32,7 @@ def run_ingest(p, paths: list[Path] | None):
 def print_ingest(report) -> None:
     s = report.summary()
     for why, docs in report.resegmented.items():
-        out.print(f"Settings changed since the last ingest: {escape(why)}; read again: "
+        out.print(f"Changed since the last ingest: {escape(why)}; read again: "
                   f"{len(docs)} document{'s' * (len(docs) != 1)}.")
     out.print(f"Ingest: {s['added']} added, {s['updated']} updated, {s['unchanged']} unchanged, "
               f"{s['skipped']} skipped; segments +{s['segments_added']} -{s['segments_removed']}")
@@ -111,7 +111,7 @@ def status(
 
 def _status_notes(st) -> None:
     for why, docs in st["pending_changes"].items():
-        out.print(f"  [yellow]settings changed since the last ingest:[/] {escape(why)}; "
+        out.print(f"  [yellow]changed since the last ingest:[/] {escape(why)}; "
                   f"`qualkit ingest` will read {len(docs)} document{'s' * (len(docs) != 1)} "
                   "again")
     if st["unknown_party"]:

@@ -1,8 +1,8 @@
 """The project store: one SQLite database, the single source of truth.
 
 This package is the only code that runs SQL. ``Store`` gathers one mixin per area (documents
-and segments, coding, runs and themes, caches, speakers) over one ``Connection`` (WAL, foreign keys, a
-connection per thread, one transaction per user action). Schema changes go in
+and segments, coding, runs and themes, caches, speakers) over one ``Connection`` (WAL, foreign
+keys, a connection per thread, one transaction per user action). Schema changes go in
 ``migrations.MIGRATIONS``: append, never edit a released step.
 """
 from __future__ import annotations
