@@ -205,6 +205,8 @@ def test_a_party_set_by_the_analyst_survives_reingest(tmp_path):
 
 def test_a_settings_change_is_named_before_and_at_ingest(tmp_path):
     p = make_project(tmp_path / "s")
+    repo = Path(__file__).resolve().parents[1]
+    shutil.copy(repo / "foi" / "kingsmere-london-borough.txt", p.root / "foi")
     p.ingest()
     assert p.pending_changes() == {}
     (p.root / "qualkit.yaml").write_text("segment:\n  unit: turn\n  interviewers: [Priya Natt]\n",
@@ -213,9 +215,10 @@ def test_a_settings_change_is_named_before_and_at_ingest(tmp_path):
     pending = q.pending_changes()
     (why, docs), = pending.items()
     assert "segment.unit (sentence → turn)" in why and "segment.interviewers" in why
-    assert len(docs) == 4
+    assert len(docs) == 4  # the transcripts; an FOI letter does not depend on these settings
     report = q.ingest()
     assert report.resegmented == {why: [f"transcripts/{d}" for d in docs]}
+    assert report.unchanged == ["foi/kingsmere-london-borough.txt"]
     assert q.pending_changes() == {}
     q.close()
     p.close()

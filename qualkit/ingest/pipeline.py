@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Progress, ReadError, ReadResult, Segment, Step
-from ..segment import (SegmentSettings, answer_segments, describe_changes, parse_fingerprint,
-                       segment_document)
+from ..segment import (SEGMENTER_VERSION, SegmentSettings, answer_segments, describe_changes,
+                       parse_fingerprint, segment_document)
 from ..store import Store
 from .attributes import ATTRIBUTES_FILE, AttributeTable, load_attributes
 from .report import BUILT_IN, IngestReport, Moved, namespaced
@@ -136,23 +136,21 @@ class Ingester:
             report.warnings.append(f"{shown}: unknown kind {kind_hint!r} in attributes.csv "
                                    f"(use transcript or foi); guessing from the text")
             kind_hint = None
-        fingerprint = self.settings.fingerprint()
         if existing is not None and existing["content_hash"] == digest:
             meta = json.loads(existing["meta"])
             if kind_hint in (None, existing["kind"]):
-                if meta.get("segmentation") == fingerprint:
+                why = stale(meta.get("segmentation"), existing["kind"], self.settings)
+                if why is None:
                     header = meta.get("header", {}).get("fields", {})
                     self.store.set_attributes(existing["id"], _merged(header, attributes))
                     report.unchanged.append(shown)
                     return
-                old = parse_fingerprint(meta.get("segmentation"))
-                why = "; ".join(describe_changes(old, self.settings.as_dict()))
                 report.resegmented.setdefault(why, []).append(shown)
         result = read_file(path)
         kind = kind_hint or self._guess_kind(result)
         meta = dict(result.meta)
         segments, answers, header = self._analyse(name, kind, result, shown, report, meta)
-        meta["segmentation"] = fingerprint
+        meta["segmentation"] = fingerprint(kind, self.settings)
         meta["turns"] = len(result.turns)
         relocate = partial(_relocate, result.text, segments)
         with self.store.transaction():
@@ -223,14 +221,29 @@ def pending_changes(documents: Iterable[Any], settings: SegmentSettings) -> dict
     """What changed in the segmentation settings since each document was read -> the
     documents the next ingest will read again because of it."""
     out: dict[str, list[str]] = {}
-    fingerprint = settings.fingerprint()
     for row in documents:
         meta = json.loads(row["meta"] or "{}")
-        if meta.get("segmentation") != fingerprint:
-            old = parse_fingerprint(meta.get("segmentation"))
-            why = "; ".join(describe_changes(old, settings.as_dict()))
+        why = stale(meta.get("segmentation"), row["kind"], settings)
+        if why is not None:
             out.setdefault(why, []).append(row["name"])
     return out
+
+
+def fingerprint(kind: str, settings: SegmentSettings) -> str:
+    """What a document's segments depend on: an FOI letter's only on qualkit's rules."""
+    return settings.fingerprint() if kind == "transcript" else f"v{SEGMENTER_VERSION}|foi"
+
+
+def stale(stored: str | None, kind: str, settings: SegmentSettings) -> str | None:
+    """Why a document read under ``stored`` must be read again now, or None."""
+    if stored == fingerprint(kind, settings):
+        return None
+    if kind != "transcript":
+        old = (stored or "v?").split("|")[0][1:]
+        if old == str(SEGMENTER_VERSION):
+            return None
+        return f"qualkit's segmentation rules (version {old} → {SEGMENTER_VERSION})"
+    return "; ".join(describe_changes(parse_fingerprint(stored), settings.as_dict()))
 
 
 def _merged(header: dict[str, str], attributes: dict[str, str]) -> dict[str, str]:
