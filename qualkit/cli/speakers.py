@@ -43,7 +43,7 @@ def speakers(
         t.add_column("party", no_wrap=True)
         t.add_column("segments", justify="right", no_wrap=True)
         t.add_column("role (as written)", ratio=2)
-        t.add_column("why this party", ratio=2)
+        t.add_column("why this party", ratio=2, overflow="fold")
         for r in group.itertuples(index=False):
             party = r.party if r.party != "unknown" else "[yellow]unknown[/]"
             t.add_row(escape(r.speaker), party, str(r.segments), escape(r.roles),
