@@ -61,6 +61,16 @@ def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else f" (known fields: {', '.join(known)})"
 
 
+def check_code(frame: Codeframe, code_id: str) -> None:
+    """Raise a one-line error naming the closest codes when ``code_id`` is not in ``frame``."""
+    if code_id in frame.ids:
+        return
+    close = difflib.get_close_matches(code_id, frame.ids, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(close)}?" if close else \
+        " (`qualkit codeframe` lists the codes)"
+    raise QualkitError(f"no code {code_id!r} in the codeframe{hint}")
+
+
 def _mapping_items(node: yaml.MappingNode, where: str, problems: list[tuple[int, str]]):
     """(key, key_node, value_node) for each key; reports duplicate and non-text keys."""
     seen: dict[str, int] = {}

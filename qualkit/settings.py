@@ -52,7 +52,8 @@ segment:
   short_policy: merge              # ...and are merged into a neighbour | flag | keep
   spacy_model: null                # an installed spaCy pipeline; default: blank English
   interviewers: []                 # speakers who are interviewers, e.g. [Joanna Pryce]
-                                   # (Interviewer:, I:, Q: and (Researcher) are known already)
+                                   # (Interviewer:, I:, Q: and (Researcher) are known already;
+                                   # `qualkit speakers --set NAME interviewer` also works)
 embed:
   backend: onnx-int8               # onnx-int8 (fast) | onnx-fp32 | torch-fp32 (exact)
   model_path: null                 # a local sentence-transformers model folder

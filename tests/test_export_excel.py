@@ -188,18 +188,16 @@ def read_foi_tally_sheet(ws) -> dict:
         groups = [ws.cell(row + 1, c).value for c in range(2, ws.max_column + 1, 2)]
         groups = [g for g in groups if g]
         r = row + 3
-        while ws.cell(r, 1).value != "n = authorities answering":
+        while ws.cell(r, 1).value != "n = authorities asked":
             option = label_to_option[ws.cell(r, 1).value]
             for j, g in enumerate(groups):
                 count, pct = ws.cell(r, 2 + 2 * j), ws.cell(r, 3 + 2 * j)
                 den = ws.cell(_n_row(ws, r), 2 + 2 * j).value
+                if count.value is None:  # this group has no row for the option
+                    continue
                 assert type(count.value) is int and pct.number_format == "0.0"
                 found[(question, option, g)] = (count.value, den, pct.value)
             r += 1
-        for j, g in enumerate(groups):  # unclear: below "n =", against letters asked
-            found[(question, "unclear", g)] = (ws.cell(r + 1, 2 + 2 * j).value,
-                                               ws.cell(r + 2, 2 + 2 * j).value,
-                                               ws.cell(r + 1, 3 + 2 * j).value)
     return found
 
 
@@ -221,7 +219,7 @@ def test_foi_tally_sheet_equals_tally(wb) -> None:
 
 
 def _n_row(ws, r: int) -> int:
-    while ws.cell(r, 1).value != "n = authorities answering":
+    while ws.cell(r, 1).value != "n = authorities asked":
         r += 1
     return r
 

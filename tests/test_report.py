@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from qualkit.export.report import ReportData, build_report, write_report
 from qualkit.export.report_charts import chart_png
+from qualkit.export.report_foi import foi_sections
 from qualkit.foi.tally import tally
 from qualkit.models import Code, QualkitError
 
@@ -100,9 +101,9 @@ def test_without_the_attribute_there_is_only_the_total():
 
 
 # ---------------------------------------------------------------------------- FOI section
-def brief_answers() -> tuple[pd.DataFrame, pd.DataFrame]:
+def brief_answers(unclear: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """91 readable letters giving the brief's totals for Q1 (67 yes, 17 in development, 7 no)
-    and Q2 (school census 64, CiN census 50, CLA return 54, other 53), plus two unclear Q1s."""
+    and Q2 (school census 64, CiN census 50, CLA return 54, other 53), plus ``unclear`` Q1s."""
     split = {"unitary": (25, 5, 3), "metropolitan district": (17, 4, 2),
              "london borough": (15, 5, 1), "county council": (10, 3, 1)}
     docs, rows = [], []
@@ -115,7 +116,7 @@ def brief_answers() -> tuple[pd.DataFrame, pd.DataFrame]:
         opts = [o for o, hit in (("school_census", i < 64), ("cin_census", i < 50),
                                  ("cla_return", i < 54), ("other", i >= 38)) if hit]
         rows.append((doc, "q2_datasets", "selected", opts))
-    for k in range(2):
+    for k in range(unclear):
         docs.append((f"U{k}", "county council"))
         rows.append((f"U{k}", "q1_link_edu_social", "unclear", []))
     answers = pd.DataFrame(rows, columns=["document", "question", "answer", "options"])
@@ -132,15 +133,25 @@ def test_foi_tables_reproduce_the_policy_brief():
     secs = foi_report()
     q1 = secs["1. Do you currently link your education and social care data for children and "
               "young people?"].table.set_index("Answer")
-    assert q1["All authorities"].tolist() == ["67 (73.6%)", "7 (7.7%)", "17 (18.7%)", "2 of 93",
-                                              "91"]
-    assert q1["unitary"].tolist() == ["25 (75.8%)", "3 (9.1%)", "5 (15.2%)", "0 of 33", "33"]
-    assert q1["county council"].tolist() == ["10 (71.4%)", "1 (7.1%)", "3 (21.4%)", "2 of 16",
-                                             "14"]
+    assert q1["All councils"].tolist() == ["67 (73.6%)", "7 (7.7%)", "17 (18.7%)", "91"]
+    assert q1["unitary"].tolist() == ["25 (75.8%)", "3 (9.1%)", "5 (15.2%)", "33"]
+    assert q1["county council"].tolist() == ["10 (71.4%)", "1 (7.1%)", "3 (21.4%)", "14"]
     q2 = secs["2. Which of your datasets are you linking?"].table.set_index("Answer")
-    assert q2["All authorities"].tolist() == ["64 (70.3%)", "50 (54.9%)", "54 (59.3%)",
-                                              "53 (58.2%)", "91"]
+    assert q2["All councils"].tolist() == ["64 (70.3%)", "50 (54.9%)", "54 (59.3%)",
+                                           "53 (58.2%)", "91"]
     assert "Unclear" not in q2.index and "None of these" not in q2.index
+
+
+def test_unclear_answers_share_the_base_of_their_question():
+    answers, docs = brief_answers(unclear=2)
+    secs = {s.heading: s for s in foi_sections(tally(answers, docs), "authority_type")}
+    q1 = secs["1. Do you currently link your education and social care data for children and "
+              "young people?"].table.set_index("Answer")
+    # one base of 93 letters asked: 67 + 7 + 17 + 2 = 93, and the column adds up to 100 %
+    assert q1["All councils"].tolist() == ["67 (72.0%)", "7 (7.5%)", "17 (18.3%)",
+                                           "2 (2.2%)", "93"]
+    assert q1["county council"].tolist() == ["10 (62.5%)", "1 (6.3%)", "3 (18.8%)",
+                                             "2 (12.5%)", "16"]
 
 
 def test_one_bar_chart_per_question_in_percent_of_all_authorities():
@@ -149,9 +160,9 @@ def test_one_bar_chart_per_question_in_percent_of_all_authorities():
     assert len(charts) == 2 and all(c.percent for c in charts)
     q1 = charts[0]
     assert q1.categories == ["Yes", "No", "In development"]
-    assert q1.series == {"All authorities": [73.6, 7.7, 18.7]}
+    assert q1.series == {"All councils": [73.6, 7.7, 18.7]}
     assert q1.bar_labels == ["67 (73.6%)", "7 (7.7%)", "17 (18.7%)"]
-    assert q1.xlabel == "Percent of authorities answering (n = 91)"
+    assert q1.xlabel == "Percent of authorities asked (n = 91)"
 
 
 # -------------------------------------------------------------------------------- writers

@@ -8,6 +8,7 @@ from __future__ import annotations
 # registering order is the order of --help: project first, then analysis, then FOI,
 # then exports
 from qualkit.cli import project_cmds  # noqa: F401,I001
+from qualkit.cli import speakers  # noqa: F401,I001
 from qualkit.cli import analysis  # noqa: F401,I001
 from qualkit.cli import team  # noqa: F401,I001
 from qualkit.cli import foi  # noqa: F401,I001

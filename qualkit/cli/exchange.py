@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
 
-from qualkit.cli.app import EXIT_OK, EXIT_PARTIAL, app, err, open_current, out
+from qualkit.cli.app import EXIT_OK, EXIT_PARTIAL, app, err, escape, open_current, out
 
 export_app = typer.Typer(help="Write codings, codebooks and projects for other people and "
                               "tools.", no_args_is_help=True)

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
 
-from qualkit.cli.app import app, open_current, out
+from qualkit.cli.app import app, escape, open_current, out
 
 
 def _redaction_line(report) -> str:

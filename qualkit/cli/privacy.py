@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from qualkit.cli.app import app, open_current, out
+from qualkit.cli.app import app, escape, open_current, out
 
 privacy_app = typer.Typer(help="Identifiers in the documents, and pseudonymisation.",
                           no_args_is_help=True)

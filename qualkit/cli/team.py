@@ -5,10 +5,9 @@ import math
 from typing import Optional
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from qualkit.cli.app import app, clip, open_current, out
+from qualkit.cli.app import app, clip, escape, open_current, out
 
 
 @app.command()

@@ -3,9 +3,10 @@
 Researchers copy these tables into reports, so each question gets its own block, as in the
 brief (Martin-Denham et al., 2023): the question as worded in the letter, one row per answer
 option, and per authority group a count column with its % beside it; a row "n =" under the
-options gives each group's denominator (authorities whose answer to that question could be
-read), so "67 of 91" is visible rather than implied. Unreadable answers are shown apart,
-below "n =", against the authorities asked, as the tally computes them. Each block has a native
+options gives each group's denominator (the authorities asked that question: one base for
+every row, as the tally computes it), so "67 of 91" is visible rather than implied. Answers
+that could not be read and refusals are rows of their own under the options, on the same base,
+so the rows of a group add up to its "n =". Each block has a native
 bar chart of the percentages (one bar series per group) to its right; blocks are spaced so
 that charts never overlap the next table.
 
@@ -41,7 +42,8 @@ QUESTION_TEXT = {
 }
 OPTION_TEXT = {
     "yes": "Yes", "no": "No", "in development": "In development", "none": "None / not applicable",
-    "unclear": "Unclear / not answered", "given": "Barriers given", "other": "Other",
+    "unclear": "Unclear (answer could not be read)", "refused": "Refused (e.g. section 12)",
+    "given": "Barriers given", "other": "Other",
     "school_census": "School census", "cin_census": "Children in Need (CiN) census",
     "cla_return": "Children looked after return (SSDA903)",
     "send": "Children and young people with SEND", "cin": "Children in Need",
@@ -58,6 +60,8 @@ OPTION_TEXT = {
     "schools": "Schools",
 }
 ROW_CM = 0.53  # a default 15-point row
+APART = ("unclear", "refused")  # statuses shown under the options, not charted
+N_LABEL = "n = authorities asked"
 
 
 def option_label(option: str) -> str:
@@ -66,35 +70,31 @@ def option_label(option: str) -> str:
 
 def _block(styles: Styles, question: str, qdf: "pd.DataFrame",
            groups: list[str]) -> tuple[list[list[Any]], list[str]]:
-    """Rows of one question's table (title, two header rows, options, n =, unclear)."""
+    """Rows of one question's table (title, two header rows, one row per option, then the
+    unclear and refused rows, then "n =") and the options the chart shows."""
     cell = {(r.option, r.group): r for r in qdf.itertuples(index=False)}
-    options = [o for o in dict.fromkeys(qdf["option"].astype(str)) if o != "unclear"]
+    options = list(dict.fromkeys(qdf["option"].astype(str)))
+    charted = [o for o in options if o not in APART]
+    shown = charted + [o for o in APART if o in options]
     rows: list[list[Any]] = [[styles.cell(QUESTION_TEXT.get(question, question), "title")]]
     top, sub = [styles.cell("Answer", "header")], [styles.cell(None, "header")]
     for g in groups:
         top += [styles.text(g, "group"), styles.cell(None, "group")]  # centred over both
         sub += [styles.cell("count", "header"), styles.cell("%", "header")]
     rows += [top, sub]
-    for opt in options:
-        row = [styles.cell(option_label(opt))]
+    for opt in shown:
+        row = [styles.cell(option_label(opt), "note" if opt in APART else None)]
         for g in groups:
             r = cell.get((opt, g))
             row += [None, None] if r is None else [int(r.count), styles.cell(r.percent, "pct")]
         rows.append(row)
-    n_row = [styles.cell("n = authorities answering", "total")]
+    n_row = [styles.cell(N_LABEL, "total")]
     for g in groups:
-        r = cell.get((options[0], g)) if options else None
+        r = cell.get((shown[0], g)) if shown else None
         n_row += [styles.cell(None if r is None else int(r.denominator), "total"),
                   styles.cell(None, "total")]
     rows.append(n_row)
-    unclear = [styles.cell("Unclear / not answered (% of authorities asked)", "note")]
-    asked = [styles.cell("n = authorities asked", "note")]
-    for g in groups:
-        r = cell.get(("unclear", g))
-        unclear += [None, None] if r is None else [int(r.count), styles.cell(r.percent, "pct")]
-        asked += [None if r is None else int(r.denominator), None]
-    rows += [unclear, asked]
-    return rows, options
+    return rows, charted
 
 
 def _chart(question: str, groups: list[str], first: int, n_options: int, ws: Any) -> BarChart:

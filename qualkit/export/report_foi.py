@@ -2,13 +2,13 @@
 
 Per question, as the 2023 brief lays them out: options as rows, authority groups as columns,
 each cell "count (percent%)", and a last row of denominators (the authorities in the group
-whose answer to that question could be read); then one bar chart of the percentage of all
-authorities giving each option, labelled with "count (percent%)". Nothing is recounted here:
-every number comes from the tally frame, so the report and ``qualkit foi-tally`` agree.
+asked that question: one base for every row, as the tally computes it, so a group's rows add
+up to it); then one bar chart of the percentage of all authorities giving each option,
+labelled with "count (percent%)". Nothing is recounted here: every number comes from the
+tally frame, so the report and ``qualkit foi tally`` agree.
 
-Rows for "unclear" answers and for "none" (a multi-select question answered with nothing)
-appear only when some letter gave them; an unclear cell reads "1 of 3" (of every letter asked
-the question), not a percentage, so it is never mistaken for a share of the readable answers.
+Rows for "unclear" answers, refusals and "none" (a multi-select question answered with
+nothing) appear only when some letter gave them, and are not charted.
 A question with fewer than two options to compare gets no chart. Question wording and option
 labels follow the questionnaire as sent (``shared/domain/foi.md``); an unknown id is shown as
 written.
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..foi.tally import TOTAL_GROUP
+from ..foi.tally import COUNCILS_GROUP, TOTAL_GROUP
 from .report import Chart, Section, cell
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,6 +38,7 @@ QUESTIONS = {
 }
 OPTIONS = {
     "yes": "Yes", "no": "No", "in development": "In development", "unclear": "Unclear",
+    "refused": "Refused (e.g. section 12)",
     "none": "None of these", "other": "Other", "given": "Barriers described",
     "school_census": "School census", "cin_census": "Children in Need (CiN) census",
     "cla_return": "Children looked after return (SSDA903)",
@@ -54,7 +55,8 @@ OPTIONS = {
     "primary_care": "Primary care", "public_health": "Public health", "police": "Police",
     "schools": "Schools",
 }
-OPTIONAL_ROWS = ("unclear", "none")
+OPTIONAL_ROWS = ("unclear", "refused", "none")
+APART = ("unclear", "refused")  # statuses, not answers: in the table, not in the chart
 
 
 def question_title(question: str) -> str:
@@ -84,31 +86,34 @@ def question_table(q: "pd.DataFrame") -> "pd.DataFrame":
     for opt in _rows(q):
         mine = q[q["option"] == opt].set_index("group")
         row = {"Answer": option_label(opt)}
-        if opt == "unclear":  # of every letter asked, not of the readable answers below
-            row.update({g: f"{int(mine.at[g, 'count'])} of {int(mine.at[g, 'denominator'])}"
-                        for g in groups})
-        else:
-            row.update({g: cell(mine.at[g, "count"], mine.at[g, "percent"]) for g in groups})
+        row.update({g: cell(mine.at[g, "count"], mine.at[g, "percent"]) if g in mine.index
+                    else "" for g in groups})
         rows.append(row)
-    readable = q[q["option"] != "unclear"].drop_duplicates("group").set_index("group")
-    last = {"Answer": "Authorities answering (n)"}
-    last.update({g: str(int(readable.at[g, "denominator"])) for g in groups})
+    base = q.drop_duplicates("group").set_index("group")
+    last = {"Answer": "Authorities asked (n)"}
+    last.update({g: str(int(base.at[g, "denominator"])) for g in groups})
     return pd.DataFrame(rows + [last])
 
 
 def question_chart(q: "pd.DataFrame", title: str) -> Chart | None:
     """Percent of all authorities per option; None for fewer than two options to compare."""
-    total = q[q["group"] == TOTAL_GROUP]
-    opts = [o for o in _rows(q) if o != "unclear"]
+    group = total_group(q)
+    total = q[q["group"] == group]
+    opts = [o for o in _rows(q) if o not in APART]
     if len(opts) < 2:
         return None
     mine = total.set_index("option")
     values = [0.0 if mine.at[o, "percent"] != mine.at[o, "percent"] else
               float(mine.at[o, "percent"]) for o in opts]
     den = int(mine.at[opts[0], "denominator"])
-    return Chart(title, [option_label(o) for o in opts], {TOTAL_GROUP: values},
-                 f"Percent of authorities answering (n = {den})",
+    return Chart(title, [option_label(o) for o in opts], {group: values},
+                 f"Percent of authorities asked (n = {den})",
                  [cell(mine.at[o, "count"], mine.at[o, "percent"]) for o in opts], percent=True)
+
+
+def total_group(q: "pd.DataFrame") -> str:
+    """The widest total this question has: councils and ICBs where both were asked."""
+    return TOTAL_GROUP if (q["group"] == TOTAL_GROUP).any() else COUNCILS_GROUP
 
 
 def _lower_answer(option: str) -> str:
@@ -117,7 +122,7 @@ def _lower_answer(option: str) -> str:
 
 
 def _summary(q: "pd.DataFrame") -> str:
-    total = q[(q["group"] == TOTAL_GROUP) & (q["option"] != "unclear")]
+    total = q[(q["group"] == total_group(q)) & ~q["option"].isin(APART)]
     if len(total) == 0:
         return ""
     den = int(total["denominator"].iloc[0])
@@ -125,23 +130,23 @@ def _summary(q: "pd.DataFrame") -> str:
     parts = [f"{_lower_answer(r.option)} {int(r.count)} ({r.percent:.1f}%)"
              for r in ranked.itertuples()]
     who = "authority" if den == 1 else "authorities"
-    return (f"Of {den} {who} whose answer could be read: " + "; ".join(parts) + "."
-            if parts else f"None of the {den} {who} whose answer could be read chose any "
-            "option.")
+    return (f"Of {den} {who} asked: " + "; ".join(parts) + "."
+            if parts else f"None of the {den} {who} asked chose any option.")
 
 
 def foi_sections(tally: "pd.DataFrame", group_by: str | None) -> list[Section]:
     """An FOI heading section and one section per question (see the module docstring)."""
     label = (group_by or "group").replace("_", " ")
-    letters = int(tally[(tally["group"] == TOTAL_GROUP)].groupby("question")["denominator"]
-                  .max().max()) if len(tally) else 0
+    totals = tally[tally["group"].isin([TOTAL_GROUP, COUNCILS_GROUP])]
+    letters = int(totals.groupby("question")["denominator"].max().max()) if len(totals) else 0
     intro = Section("Responses to the FOI request", 1, [
         f"Answers read from the FOI letters (up to {letters} authorities per question), by "
         f"{label}. Each cell is the number of authorities and, in brackets, the percentage of "
-        "the authorities in that column whose answer to the question could be read (the last "
-        "row). Percentages are rounded half-up to one decimal place.",
-        "Answers the parser could not read are counted apart as unclear (\"1 of 3\": of every "
-        "letter asked the question); check them against the letters before publishing."])
+        "the authorities in that column asked the question (the last row), so a column adds "
+        "up to 100%. Percentages are rounded half-up to one decimal place.",
+        "Answers the parser could not read are counted as unclear and refusals (e.g. under "
+        "section 12) as refused, on the same base; check them against the letters before "
+        "publishing."])
     sections = [intro]
     for number, (question, q) in enumerate(tally.groupby("question", sort=False), start=1):
         title = question_title(str(question))

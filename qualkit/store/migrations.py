@@ -161,7 +161,30 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (run_id, segment_id)
     );
     """,
-    # 2 — teams: what a merge could not place (kept, never dropped), and reconcile decisions
+    # 2 — parties and codings that follow their text (issue #8). A segment's `party`
+    # (interviewer | participant | unknown; NULL for FOI answers) is decided once at ingest,
+    # beside the role as written; the analyst's choices are kept in `speaker_parties` (by
+    # document name, '' for every document) so they survive re-ingest. A coding's `anchors`
+    # are the spans it was applied to, relative to its segment's start (JSON [[start, end]...];
+    # NULL = the whole segment), so a coding moved to a longer unit can come back exactly.
+    """
+    ALTER TABLE segments ADD COLUMN party TEXT
+        CHECK (party IN ('interviewer', 'participant', 'unknown'));
+    UPDATE segments SET party = CASE
+        WHEN unit = 'answer' THEN NULL
+        WHEN lower(role) = 'interviewer' THEN 'interviewer'
+        WHEN lower(role) = 'participant' THEN 'participant'
+        ELSE 'unknown' END;
+    CREATE TABLE speaker_parties (
+        document TEXT NOT NULL DEFAULT '',
+        speaker TEXT NOT NULL,
+        party TEXT NOT NULL CHECK (party IN ('interviewer', 'participant', 'unknown')),
+        set_at TEXT NOT NULL,
+        PRIMARY KEY (document, speaker)
+    );
+    ALTER TABLE codings ADD COLUMN anchors TEXT;
+    """,
+    # 3 — teams: what a merge could not place (kept, never dropped), and reconcile decisions
     # (one per segment and consensus coder; ``before`` holds the consensus codes it replaced,
     # so a decision can be undone).
     """
