@@ -313,6 +313,154 @@ class Project:
                        coded_segment_ids=list(coded["segment_id"]) if len(coded) else None,
                        parents=parent_map(self.codeframe()), skip=skip, k=k)
 
+    # -- coding session (TUI) ----------------------------------------------------------------
+    def code_segments(self, segment_ids: Iterable[str], code_id: str, coder: str | None = None,
+                      remove: bool = False, source: str = "manual") -> int:
+        """Apply (``remove``: take off) one code on several segments as ONE undo step.
+        Returns how many codings changed."""
+        self.codeframe()
+        pairs = [(sid, code_id) for sid in segment_ids]
+        return self.store.code_many(pairs, self._coder(coder), remove, source)[0]
+
+    def undo(self, coder: str | None = None) -> list[dict] | None:
+        """Undo ``coder``'s last action (persisted: works after a restart). Returns its log
+        rows (action, segment_id, code_id), or None when there is nothing to undo."""
+        return self._replay(self._coder(coder), redo=False)
+
+    def redo(self, coder: str | None = None) -> list[dict] | None:
+        return self._replay(self._coder(coder), redo=True)
+
+    def _replay(self, coder: str, redo: bool) -> list[dict] | None:
+        from .codeframe_edit import swap_text
+
+        action, rows = self.store.peek_action(coder, redo)
+        if action is None:
+            return None
+        edits = [r["payload"] for r in rows if r["action"] == "codeframe"]
+        for e in edits:  # the codes must exist again before their codings come back
+            swap_text(self.codeframe_path, *((e["before"], e["after"]) if redo else
+                                             (e["after"], e["before"])))
+            self.codeframe()
+        done = (self.store.redo_action if redo else self.store.undo_action)(coder, action)
+        if edits:
+            self._resync_codes()
+        return done
+
+    def _resync_codes(self) -> Codeframe:
+        self.store.set_setting("codeframe_digest", None)
+        self._codeframe = None
+        return self.codeframe()
+
+    def _edit_codeframe(self, new_text: str, coder: str | None,
+                        move: tuple[str, str] | None = None, drop: str | None = None) -> int:
+        from .codeframe_edit import write_checked
+
+        coder, path = self._coder(coder), self.codeframe_path
+        old_text = path.read_text(encoding="utf-8-sig")
+        write_checked(path, new_text)
+        try:
+            _, changed = self.store.codeframe_action(coder, old_text, new_text, move, drop)
+        except BaseException:
+            write_checked(path, old_text)
+            raise
+        self._resync_codes()
+        return changed
+
+    def add_code(self, code_id: str, name: str, parent: str | None = None,
+                 coder: str | None = None) -> None:
+        """Add a code to the codeframe file (comments and order kept); one undo step."""
+        from .codeframe_edit import add_code
+
+        text = add_code(self.codeframe_path.read_text(encoding="utf-8-sig"), self.codeframe(),
+                        code_id, name, parent)
+        self._edit_codeframe(text, coder)
+
+    def rename_code(self, code_id: str, name: str, coder: str | None = None) -> None:
+        from .codeframe_edit import rename_code
+
+        self.codeframe().get(code_id)
+        self._edit_codeframe(rename_code(self.codeframe_path.read_text(encoding="utf-8-sig"),
+                                         code_id, name), coder)
+
+    def move_code(self, code_id: str, parent: str | None, coder: str | None = None) -> None:
+        """Re-parent a code (``parent=None``: top level)."""
+        from .codeframe_edit import move_code
+
+        text = move_code(self.codeframe_path.read_text(encoding="utf-8-sig"), self.codeframe(),
+                         code_id, parent)
+        self._edit_codeframe(text, coder)
+
+    def merge_codes(self, code_id: str, into: str, coder: str | None = None) -> int:
+        """Merge a code into another: every coder's codings move to the survivor, sub-codes
+        go under it, the merged code leaves the file. Returns how many codings moved."""
+        from .codeframe_edit import remove_code
+
+        frame = self.codeframe()
+        frame.get(into)
+        text = remove_code(self.codeframe_path.read_text(encoding="utf-8-sig"), frame, code_id,
+                           children_to=into)
+        return self._edit_codeframe(text, coder, move=(code_id, into))
+
+    def delete_code(self, code_id: str, coder: str | None = None) -> int:
+        """Delete a code and every coder's codings of it (undo restores both). Returns how
+        many codings were removed."""
+        from .codeframe_edit import remove_code
+
+        text = remove_code(self.codeframe_path.read_text(encoding="utf-8-sig"),
+                           self.codeframe(), code_id)
+        return self._edit_codeframe(text, coder, drop=code_id)
+
+    def memo(self, target_type: str, target_id: str, coder: str | None = None) -> str:
+        """``coder``'s memo on a segment, code, document, theme or the project ('' if none)."""
+        rows = [r for r in self.store.memos(target_type, self._coder(coder))
+                if r["target_id"] == target_id]
+        return rows[0]["text"] if rows else ""
+
+    def set_memo(self, target_type: str, target_id: str, text: str,
+                 coder: str | None = None) -> None:
+        """Save a memo (an empty text deletes it)."""
+        self.store.set_memo(target_type, target_id, self._coder(coder), text)
+
+    def memos(self, target_type: str | None = None, coder: str | None = None) -> "pd.DataFrame":
+        import pandas as pd
+
+        cols = ["target_type", "target_id", "coder", "text", "created", "updated"]
+        return pd.DataFrame([dict(r) for r in self.store.memos(target_type, coder)],
+                            columns=cols)
+
+    def coder_name(self, given: str | None = None) -> str | None:
+        """Who is coding: ``given``, else ``coder:`` in qualkit.yaml, else the name this OS
+        user gave before (remembered in .qualkit/, never in the shared settings)."""
+        from .local_state import read_local
+
+        return given or self.settings.get("coder") or read_local(self.root / STATE_DIR).get("coder")
+
+    def remember_coder(self, name: str) -> None:
+        from .local_state import write_local
+
+        write_local(self.root / STATE_DIR, coder=name.strip())
+
+    def unmark_done(self, document: str, coder: str | None = None) -> bool:
+        doc_id = self.store.document_id(self.resolve_document(document))
+        return self.store.unmark_done(doc_id, self._coder(coder))
+
+    def done_documents(self, coder: str | None = None) -> list[str]:
+        coder = self._coder(coder)
+        return [r["document"] for r in self.store.done() if r["coder"] == coder]
+
+    def retired_codes(self) -> list[str]:
+        """Codes no longer in the codeframe file that codings still use."""
+        self.codeframe()
+        return [r["id"] for r in self.store.codes(active_only=False) if not r["active"]
+                and r["id"] in set(self.codings()["code_id"])]
+
+    @staticmethod
+    def foi_questions() -> dict[str, str]:
+        """FOI question id -> how the questionnaire words it."""
+        from .foi.options import QUESTION_TEXT
+
+        return dict(QUESTION_TEXT)
+
     # -- FOI --------------------------------------------------------------------------------
     def foi_answers(self) -> "pd.DataFrame":
         import pandas as pd

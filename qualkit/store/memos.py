@@ -1,0 +1,46 @@
+"""Memos: a coder's note on a segment, a code, a document, a theme or the project.
+
+One memo per target and coder (a unique index), edited in place; saving an empty text deletes
+it. Memos are notes, not codings: they are not undo steps.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from qualkit.store.connection import Connection, StoreError, now
+
+TARGETS = ("project", "document", "segment", "code", "theme")
+
+
+class MemosMixin(Connection):
+    def set_memo(self, target_type: str, target_id: str, coder: str, text: str) -> bool:
+        """Save (or with an empty ``text`` delete) ``coder``'s memo; True when one is kept."""
+        if target_type not in TARGETS:
+            raise StoreError(f"a memo is about one of {', '.join(TARGETS)}, not {target_type!r}")
+        coder_id = self.coder_id(coder)  # type: ignore[attr-defined]
+        text = text.strip()
+        with self.transaction() as c:
+            if not text:
+                c.execute("DELETE FROM memos WHERE target_type = ? AND target_id = ? AND "
+                          "coder_id = ?", (target_type, target_id, coder_id))
+                return False
+            stamp = now()
+            c.execute(
+                "INSERT INTO memos(target_type, target_id, coder_id, text, created, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(target_type, target_id, coder_id) "
+                "DO UPDATE SET text = excluded.text, updated = excluded.updated",
+                (target_type, target_id, coder_id, text, stamp, stamp))
+            return True
+
+    def memos(self, target_type: str | None = None, coder: str | None = None
+              ) -> list[sqlite3.Row]:
+        sql = ("SELECT m.target_type, m.target_id, c.name AS coder, m.text, m.created, m.updated "
+               "FROM memos m LEFT JOIN coders c ON c.id = m.coder_id WHERE 1 = 1")
+        params: list[str] = []
+        if target_type is not None:
+            sql += " AND m.target_type = ?"
+            params.append(target_type)
+        if coder is not None:
+            sql += " AND c.name = ?"
+            params.append(coder)
+        return self.conn.execute(sql + " ORDER BY m.target_type, m.target_id", params).fetchall()
