@@ -5,8 +5,9 @@ commands on it. Exit codes are documented in ``app.py`` and the README.
 """
 from __future__ import annotations
 
-# registering order is the order of --help: project first, then analysis, then FOI
+# registering order is the order of --help: project first, coding, analysis, then FOI
 from qualkit.cli import project_cmds  # noqa: F401,I001
+from qualkit.cli import coding  # noqa: F401,I001
 from qualkit.cli import analysis  # noqa: F401,I001
 from qualkit.cli import foi  # noqa: F401,I001
 from qualkit.cli.app import (EXIT_CRASH, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL,
