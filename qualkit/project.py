@@ -454,6 +454,10 @@ class Project:
         return [r["id"] for r in self.store.codes(active_only=False) if not r["active"]
                 and r["id"] in set(self.codings()["code_id"])]
 
+    def theme_run_ids(self) -> list[int]:
+        """Ids of the successful themes runs, newest first."""
+        return [r["id"] for r in self.store.runs("themes", limit=100) if r["status"] == "ok"]
+
     @staticmethod
     def foi_questions() -> dict[str, str]:
         """FOI question id -> how the questionnaire words it."""

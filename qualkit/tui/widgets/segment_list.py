@@ -82,20 +82,22 @@ class SegmentList(ScrollView, can_focus=True):
     def __init__(self, session: Session | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.session = session
+        self.view: list[int] = []
         self.anchor: int | None = None
 
     # -- data ------------------------------------------------------------------------------
-    def show(self, session: Session, position: int = 0) -> None:
-        """Show (or re-show after a filter) the session's view."""
+    def show(self, session: Session, position: int = 0, view: list[int] | None = None) -> None:
+        """Show (or re-show after a filter) rows of the session: its view by default."""
         self.session = session
+        self.view = session.view if view is None else view
         self.anchor = None
-        self.virtual_size = Size(self.size.width, len(session.view))
-        self.cursor = min(max(position, 0), max(len(session.view) - 1, 0))
+        self.virtual_size = Size(self.size.width, len(self.view))
+        self.cursor = min(max(position, 0), max(len(self.view) - 1, 0))
         self.refresh()
 
     @property
     def rows(self) -> int:
-        return len(self.session.view) if self.session else 0
+        return len(self.view) if self.session else 0
 
     @property
     def selected_rows(self) -> list[int]:
@@ -103,7 +105,7 @@ class SegmentList(ScrollView, can_focus=True):
         if not self.rows:
             return []
         lo, hi = sorted((self.cursor, self.cursor if self.anchor is None else self.anchor))
-        return [self.session.view[p] for p in range(lo, hi + 1)]
+        return [self.view[p] for p in range(lo, hi + 1)]
 
     def refresh_rows(self, positions: list[int] | None = None) -> None:
         if positions is None:
@@ -151,8 +153,8 @@ class SegmentList(ScrollView, can_focus=True):
             return
         s = self.session
         anchor = self.cursor if self.anchor is None else self.anchor
-        if s.turn[s.view[target]] != s.turn[s.view[anchor]] or \
-                abs(s.view[target] - s.view[self.cursor]) != 1:
+        if s.turn[self.view[target]] != s.turn[self.view[anchor]] or \
+                abs(self.view[target] - self.view[self.cursor]) != 1:
             self.post_message(self.Refused("a selection covers consecutive segments of one "
                                            "turn"))
             return
@@ -170,7 +172,7 @@ class SegmentList(ScrollView, can_focus=True):
         base = self.rich_style
         if self.session is None or pos >= self.rows:
             return Strip.blank(width, base)
-        row = self.session.view[pos]
+        row = self.view[pos]
         lo, hi = sorted((self.cursor, self.cursor if self.anchor is None else self.anchor))
         style = base
         if pos == self.cursor:
