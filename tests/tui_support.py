@@ -42,9 +42,16 @@ def ingested_sample(tmp_path_factory, tmp_path: Path, themes: bool = False) -> P
 
 async def settle(app, pilot, rounds: int = 3) -> None:
     """Let messages, workers (load, suggestions, filters) and their results land."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(rounds):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        for _attempt in range(10):
+            try:
+                await app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:  # an exclusive worker replaced by a newer one
+                continue
     await pilot.pause()
 
 
