@@ -27,6 +27,8 @@ STATE_DIR = ".qualkit"
 DB_FILE = "qualkit.db"
 FOLDERS = ("transcripts", "foi", "codeframes", "exports")
 DEFAULT_CODEFRAME = Path(__file__).parent / "data" / "data-linkage.yaml"
+SEGMENT_COLUMNS = ["segment_id", "document", "unit", "speaker", "question", "start", "end",
+                   "text", "role", "timestamp", "flags"]
 
 
 class ProjectError(QualkitError):
@@ -129,17 +131,20 @@ class Project:
 
     def segments(self, document: str | None = None, speaker: str | None = None,
                  include_retired: bool = False) -> "pd.DataFrame":
-        import pandas as pd
-
-        cols = ["segment_id", "document", "unit", "speaker", "question", "start", "end",
-                "text", "role", "timestamp", "flags"]
-        rows = [dict(r) for r in self.store.segments(active_only=not include_retired)]
-        df = pd.DataFrame(rows, columns=cols + ["seq", "active"])
+        df = self._segment_table(include_retired)
         if document is not None:
             df = df[df["document"] == self.resolve_document(document)]
         if speaker is not None:
             df = df[df["speaker"].fillna("").str.lower() == speaker.lower()]
-        return df[cols].reset_index(drop=True)
+        return df[SEGMENT_COLUMNS].reset_index(drop=True)
+
+    def _segment_table(self, include_retired: bool) -> "pd.DataFrame":
+        """Segments with their ``seq`` and ``active`` flag, in one read of the store."""
+        import pandas as pd
+
+        rows = self.store.segments(active_only=not include_retired)
+        names = list(rows[0].keys()) if rows else SEGMENT_COLUMNS + ["seq", "active"]
+        return pd.DataFrame([tuple(r) for r in rows], columns=names)
 
     def resolve_document(self, name: str) -> str:
         """A document's name from its exact name, its file stem, or a unique part of it."""
@@ -292,7 +297,8 @@ class Project:
         from .suggest import parent_map, suggest
 
         k = k or int(self.settings["suggest"]["k"])
-        segs = self.segments()
+        table = self._segment_table(include_retired=True)  # one read serves both uses
+        segs = table[table["active"] == 1][SEGMENT_COLUMNS].reset_index(drop=True)
         if segment_ids is not None:
             unknown = set(segment_ids) - set(segs["segment_id"])
             if unknown:
@@ -300,8 +306,7 @@ class Project:
             segs = segs.set_index("segment_id").loc[list(segment_ids)].reset_index()
         code_ids, cvecs = self.code_vectors()
         vecs, _ = self.vectors(list(segs["text"]))
-        coded = self.codings(coder).merge(self.segments(include_retired=True)[
-            ["segment_id", "text"]], on="segment_id")
+        coded = self.codings(coder).merge(table[["segment_id", "text"]], on="segment_id")
         coded = coded[coded["code_id"].isin(code_ids)]
         coded_vecs = self.vectors(list(coded["text"]))[0] if len(coded) else None
         skip = None

@@ -40,6 +40,16 @@ def ingested_sample(tmp_path_factory, tmp_path: Path, themes: bool = False) -> P
     return dest
 
 
+def no_suggestion_delay() -> None:
+    """Tests ask for suggestions at once (the app waits for a pause in typing first)."""
+    from qualkit.tui.screens.coding import CodingScreen
+
+    CodingScreen.suggest_delay = 0.001  # (a zero-delay timer is refused by textual)
+
+
+no_suggestion_delay()
+
+
 async def settle(app, pilot, rounds: int = 3) -> None:
     """Let messages, workers (load, suggestions, filters) and their results land."""
     from textual.worker import WorkerCancelled

@@ -20,6 +20,7 @@ from typing import Any
 from qualkit.models import Codeframe, QualkitError
 
 STRONG = 0.5  # a suggestion scoring at least this is marked in the list
+NONE: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Session:
     roles: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
-    applied: list[set[str]] = field(default_factory=list)
+    applied: list[frozenset[str]] = field(default_factory=list)
     turn: list[int] = field(default_factory=list)  # rows of one turn share a number
     frame: Codeframe | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -69,12 +70,12 @@ class Session:
         """Read everything the screen needs (run in a worker: 50k rows take a moment)."""
         p = self.project
         segs = p.segments()
-        self.ids = list(segs["segment_id"])
-        self.docs = list(segs["document"])
-        self.texts = list(segs["text"])
-        self.speakers = [s if isinstance(s, str) else "" for s in segs["speaker"]]
-        self.roles = [r if isinstance(r, str) else "" for r in segs["role"]]
-        self.questions = [q if isinstance(q, str) else "" for q in segs["question"]]
+        self.ids = segs["segment_id"].tolist()
+        self.docs = segs["document"].tolist()
+        self.texts = segs["text"].tolist()
+        self.speakers = [s if isinstance(s, str) else "" for s in segs["speaker"].tolist()]
+        self.roles = [r if isinstance(r, str) else "" for r in segs["role"].tolist()]
+        self.questions = [q if isinstance(q, str) else "" for q in segs["question"].tolist()]
         self.index = {sid: i for i, sid in enumerate(self.ids)}
         self._turns()
         self.doc_total = Counter(self.docs)
@@ -119,12 +120,13 @@ class Session:
             self.turn.append(n)
 
     def reload_codings(self) -> None:
-        self.applied = [set() for _ in self.ids]
+        # one shared empty set for the (many) uncoded rows; a row gets its own set when coded
+        self.applied = [NONE] * len(self.ids)
         df = self.project.codings(self.coder)
-        for sid, code in zip(df["segment_id"], df["code_id"]):
+        for sid, code in zip(df["segment_id"].tolist(), df["code_id"].tolist()):
             i = self.index.get(sid)
             if i is not None:
-                self.applied[i].add(code)
+                self.applied[i] = self.applied[i] | {code}
         self._recount()
 
     def _recount(self) -> None:
@@ -179,7 +181,8 @@ class Session:
                                              coder=self.coder, remove=remove, source=source)
         for r in rows:
             had = bool(self.applied[r])
-            (self.applied[r].discard if remove else self.applied[r].add)(code_id)
+            self.applied[r] = (self.applied[r] - {code_id}) if remove else \
+                (self.applied[r] | {code_id})
             self._row_changed(r, had)
         self.counts[code_id] += -changed if remove else changed
         self.last_saved = time.time()

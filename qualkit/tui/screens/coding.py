@@ -35,11 +35,13 @@ if TYPE_CHECKING:
     from qualkit.tui.app import QualkitApp
 
 VISIBLE_BATCH = 60  # segments whose suggestions one worker call computes
+SUGGEST_DELAY = 0.25  # seconds of no key presses before suggestions are asked for
 
 
 class CodingScreen(Screen):
     CSS_PATH = "coding.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    suggest_delay = SUGGEST_DELAY
     BINDINGS = [
         Binding("1", "suggestion(0)", "Apply 1st"),
         Binding("2", "suggestion(1)", "2nd", show=False),
@@ -64,6 +66,8 @@ class CodingScreen(Screen):
         self.session: Session | None = None
         self.filter = Filter()
         self.error: str | None = None
+        self.last_action = ""
+        self._suggest_timer = None
 
     @property
     def qapp(self) -> "QualkitApp":
@@ -152,14 +156,19 @@ class CodingScreen(Screen):
             return None
         return self.session.view[sl.cursor]
 
-    def refresh_all(self, rows: list[int] | None = None) -> None:
+    def refresh_all(self) -> None:
+        """The list and every panel (after a filter, an undo, a codeframe change)."""
+        if self.session is None:
+            return
+        self.query_one(SegmentList).refresh()
+        self.refresh_panels()
+
+    def refresh_panels(self) -> None:
+        """What depends on the cursor: context, suggestions, status (the list draws itself)."""
         if self.session is None:
             return
         sl = self.query_one(SegmentList)
-        sl.refresh()
-        row = self.current_row
-        sel = sl.selected_rows
-        self.query_one(ContextView).show(self.session, sel, self.qapp.questions)
+        self.query_one(ContextView).show(self.session, sl.selected_rows, self.qapp.questions)
         self.show_suggestions()
         self.refresh_status()
 
@@ -167,7 +176,7 @@ class CodingScreen(Screen):
         row = self.current_row
         doc = self.session.docs[row] if row is not None else None
         self.query_one(StatusBar).show(self.session, doc, self.filter.describe(),
-                                       len(self.session.view), self.error)
+                                       len(self.session.view), self.error, self.last_action)
 
     def current_suggestions(self) -> list[Suggestion] | None:
         row = self.current_row
@@ -185,7 +194,7 @@ class CodingScreen(Screen):
 
     @on(SegmentList.Moved)
     def moved(self, event: SegmentList.Moved) -> None:
-        self.refresh_all()
+        self.refresh_panels()
         self.request_suggestions()
 
     @on(SegmentList.Refused)
@@ -194,12 +203,19 @@ class CodingScreen(Screen):
 
     # -- suggestions (worker) ------------------------------------------------------------------
     def request_suggestions(self, force: bool = False) -> None:
+        """Ask a worker for the suggestions of the current and visible segments, once the
+        keys have paused (a worker per key press would compete with the keys)."""
+        if self._suggest_timer is not None:
+            self._suggest_timer.stop()
+        self._suggest_timer = self.set_timer(self.suggest_delay, lambda: self._request(force))
+
+    def _request(self, force: bool) -> None:
         s, sl = self.session, self.query_one(SegmentList)
         if s is None or not sl.rows or s.frame is None:
             return
         top = int(sl.scroll_y)
         positions = [sl.cursor] + list(range(top, min(top + VISIBLE_BATCH, sl.rows)))
-        ids = [s.ids[s.view[p]] for p in dict.fromkeys(positions)]
+        ids = [s.ids[sl.view[p]] for p in dict.fromkeys(positions)]
         want = [i for i in ids if i not in s.suggestions]
         if force:
             want = list(dict.fromkeys([ids[0]] + want))
@@ -236,13 +252,16 @@ class CodingScreen(Screen):
             return
         self.error = None
         self.query_one(CodeTree).update_counts([code_id])
-        verb = "applied to" if applied else "removed from"
-        self.notify(f"{code_id} {verb} {len(rows)} segment{'s' * (len(rows) > 1)}", timeout=2)
+        self.last_action = (f"{code_id} {'on' if applied else 'off'}"
+                            + (f" ×{len(rows)}" if len(rows) > 1 else ""))
+        positions = range(min(sl.cursor, sl.anchor if sl.anchor is not None else sl.cursor),
+                          max(sl.cursor, sl.anchor if sl.anchor is not None else sl.cursor) + 1)
         sl.anchor = None
+        sl.refresh_rows(list(positions))
         if advance:
             self.action_next_uncoded(1)
         else:
-            self.refresh_all()
+            self.refresh_panels()
         self.request_suggestions(force=True)
 
     def action_suggestion(self, n: int) -> None:
@@ -278,7 +297,7 @@ class CodingScreen(Screen):
         pos = s.next_uncoded(sl.cursor, step)
         if pos is None:
             self.notify("every segment shown is coded", timeout=3)
-            self.refresh_all()
+            self.refresh_panels()
             return
         sl.go(pos)
 
@@ -299,8 +318,8 @@ class CodingScreen(Screen):
         pos = {r: p for p, r in enumerate(s.view)}
         if rows and rows[0] in pos:
             sl.go(pos[rows[0]])
+        self.last_action = f"{'redone' if redo else 'undone'}: {len(rows)} segment(s)"
         self.refresh_all()
-        self.notify(f"{'redone' if redo else 'undone'}: {len(rows)} segment(s)", timeout=2)
 
     def action_undo(self) -> None:
         self.replay(redo=False)
@@ -314,8 +333,8 @@ class CodingScreen(Screen):
             return
         doc = self.session.docs[row]
         done = self.session.toggle_done(doc)
-        self.notify(f"{doc} marked {'done' if done else 'not done'} for {self.session.coder}")
-        self.refresh_all()
+        self.last_action = f"{doc} {'done' if done else 'not done'}"
+        self.refresh_panels()
 
     # -- memos ---------------------------------------------------------------------------------
     def action_memo_segment(self) -> None:
@@ -349,7 +368,7 @@ class CodingScreen(Screen):
             self.notify(f"memo not saved: {e}", severity="error")
             return
         self.session.last_saved = __import__("time").time()
-        self.notify("memo saved" if text.strip() else "memo deleted", timeout=2)
+        self.last_action = "memo saved" if text.strip() else "memo deleted"
         self.refresh_status()
 
     # -- search and filter ---------------------------------------------------------------------
@@ -410,6 +429,7 @@ class CodingScreen(Screen):
         if sl.anchor is not None:
             sl.anchor = None
             self.refresh_all()
+            sl._drawn_anchor = None
         elif not self.filter.empty:
             self.apply_filter(Filter())
 

@@ -84,6 +84,7 @@ class SegmentList(ScrollView, can_focus=True):
         self.session = session
         self.view: list[int] = []
         self.anchor: int | None = None
+        self._drawn_anchor: int | None = None
 
     # -- data ------------------------------------------------------------------------------
     def show(self, session: Session, position: int = 0, view: list[int] | None = None) -> None:
@@ -118,8 +119,14 @@ class SegmentList(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         if not self.rows:
             return
+        top = round(self.scroll_y)
         self._keep_visible(new)
-        self.refresh()
+        if round(self.scroll_y) == top and self.anchor is None and self._drawn_anchor is None:
+            self.refresh_line(old)  # only the two rows that changed look
+            self.refresh_line(new)
+        else:
+            self.refresh()
+        self._drawn_anchor = self.anchor
         self.post_message(self.Moved(self, new))
 
     def _keep_visible(self, pos: int) -> None:
@@ -190,8 +197,8 @@ class SegmentList(ScrollView, can_focus=True):
     def _cells(self, row: int, width: int, style: Style) -> list[Segment]:
         s = self.session
         meta = style + self._fg("segment-list--meta")
-        w_doc, w_who, w_codes = (16, 12, 24) if width >= 100 else (
-            (10, 8, 14) if width >= 70 else (0, 7, 9))
+        w_doc, w_who, w_codes = (16, 12, 22) if width >= 100 else (
+            (12, 8, 12) if width >= 60 else (0, 7, 9))
         w_text = max(width - 2 - w_doc - w_who - w_codes - 3 + (w_doc == 0), 8)
         codes = ",".join(sorted(short_code(c) for c in s.applied[row]))
         who = s.speakers[row] or s.questions[row] or s.roles[row]

@@ -16,7 +16,7 @@ class StatusBar(Static):
     """
 
     def show(self, s: Session, document: str | None, filter_text: str = "",
-             shown: int | None = None, error: str | None = None) -> None:
+             shown: int | None = None, error: str | None = None, last: str = "") -> None:
         out = Text(no_wrap=True, overflow="ellipsis")
         out.append(f"{s.coder}", style="bold")
         out.append(f" │ coded {s.coded}/{len(s.ids)}")
@@ -27,6 +27,8 @@ class StatusBar(Static):
         elif s.last_saved is not None:
             out.append(" │ saved " + time.strftime("%H:%M:%S", time.localtime(s.last_saved)),
                        style="green")
+        if last and not error:
+            out.append(f" ({last})", style="green")
         if filter_text:
             out.append(f" │ filter: {filter_text} ({shown} shown)", style="yellow")
-        self.update(out)
+        self.update(out, layout=False)

@@ -17,16 +17,21 @@ class SuggestionsPanel(Static):
              waiting: bool = False) -> None:
         if suggestions is None:
             self.update(Text("working out suggestions…" if waiting else "no suggestions",
-                             style="dim italic"))
+                             style="dim italic"), layout=False)
             return
         out = Text(no_wrap=True, overflow="ellipsis")
+        compact = self.size.height and self.size.height < 9  # 80×24: two lines each
         for n, sug in enumerate(suggestions[:3], 1):
             strong = sug.score >= STRONG
             out.append(f"{n} ", style="bold reverse")
             out.append(f" {sug.score:.2f} ", style="bold yellow" if strong else "dim")
-            out.append(f"{sug.code_id}\n", style="bold" if strong else "")
-            out.append(f"   {names.get(sug.code_id, '')}\n", style="")
+            if compact:
+                out.append(f"{names.get(sug.code_id, sug.code_id)}\n",
+                           style="bold" if strong else "")
+            else:
+                out.append(f"{sug.code_id}\n", style="bold" if strong else "")
+                out.append(f"   {names.get(sug.code_id, '')}\n", style="")
             out.append(f"   {sug.evidence}\n", style="dim italic")
         if not suggestions:
             out.append("nothing left to suggest", style="dim italic")
-        self.update(out)
+        self.update(out, layout=False)
