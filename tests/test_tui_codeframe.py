@@ -137,3 +137,20 @@ async def test_a_refused_edit_is_one_message_and_changes_nothing(root):
         await settle(app, pilot)
         assert any("has sub-codes" in n.message for n in app._notifications)
     assert (root / "codeframes" / "data-linkage.yaml").read_text(encoding="utf-8") == before
+
+
+async def test_capital_a_adds_a_top_level_code_and_undo_removes_it(root):
+    app = make_app(root, coder="ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_codeframe(app, pilot, "barrier")
+        await pilot.press("A")
+        await typed(pilot, "Context")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert frame(root).get("context").parent is None
+        assert frame(root).ids[-1] == "context"  # at the end of the file
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert "context" not in frame(root).ids

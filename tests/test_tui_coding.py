@@ -79,6 +79,43 @@ async def test_a_selected_range_is_coded_together_and_undone_in_one_step(root):
         assert codings(root, "ana") == sorted((r, CULTURE) for r in rows)
 
 
+async def test_dot_repeats_the_last_code_and_moves_on(root):
+    app = make_app(root, coder="ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        _, sl, s = parts(app)
+        first = s.ids[s.view[sl.cursor]]
+        await pilot.press("c")
+        await type_text(pilot, "qualty")  # a typo still finds data quality
+        await pilot.press("enter", "j", "full_stop")
+        await settle(app, pilot)
+        second = s.ids[s.view[sl.cursor - 1]]
+        assert codings(root, "ana") == sorted([(first, "barrier.data_digital.quality"),
+                                               (second, "barrier.data_digital.quality")])
+        assert not s.applied[s.view[sl.cursor]]  # moved on to the next uncoded
+
+
+async def test_2_applies_the_second_suggestion_and_K_extends_upwards(root):
+    app = make_app(root, coder="ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen, sl, s = parts(app)
+        row = s.view[sl.cursor]
+        second = screen.current_suggestions()[1].code_id
+        await pilot.press("2")
+        await settle(app, pilot)
+        assert codings(root, "ana") == [(s.ids[row], second)]
+        end = next(p for p in range(2, sl.rows) if s.turn[s.view[p]] == s.turn[s.view[p - 1]]
+                   and not s.applied[s.view[p]] and not s.applied[s.view[p - 1]])
+        sl.go(end)
+        await pilot.press("K", "c")
+        await type_text(pilot, "silos")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert (s.ids[s.view[end - 1]], CULTURE) in codings(root, "ana")
+        assert (s.ids[s.view[end]], CULTURE) in codings(root, "ana")
+
+
 async def test_a_selection_stays_in_one_turn(root):
     app = make_app(root, coder="ana")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -100,3 +100,20 @@ async def test_no_themes_run_says_how_to_get_one(tmp_path_factory, tmp_path):
         await pilot.press("a", "c", "u")
         await pilot.pause()
         assert isinstance(app.screen, ThemesScreen)
+
+
+async def test_r_fits_a_new_run_in_a_worker_and_shows_it(root):
+    with qk.open_project(root) as p:
+        before = p.theme_run_ids()
+    app = make_app(root, coder="ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_themes(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        with qk.open_project(root) as p:
+            after = p.theme_run_ids()
+        assert len(after) == len(before) + 1
+        assert app.screen.run.run_id == after[0]
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert app.screen.run.run_id == before[0]

@@ -32,8 +32,14 @@ def ingested_sample(tmp_path_factory, tmp_path: Path, themes: bool = False) -> P
         with qk.open_project(root) as p:
             p.ingest()
             p.embed()
-            if themes:
-                p.run_themes(kind="transcript", min_cluster_size=8)
+        if themes:  # in a fresh process: a fit after other fits in this one may differ
+            import subprocess
+            import sys
+
+            code = ("import sys, qualkit as qk\n"
+                    "with qk.open_project(sys.argv[1]) as p:\n"
+                    "    p.run_themes(kind='transcript', min_cluster_size=8)\n")
+            subprocess.run([sys.executable, "-c", code, str(root)], check=True, cwd=REPO)
         _TEMPLATE[key] = root
     dest = tmp_path / "sample"
     shutil.copytree(_TEMPLATE[key], dest)

@@ -1,5 +1,6 @@
-"""Apply a code by typing a few letters: fuzzy matching on id and name (rapidfuzz), best
-first; Enter takes the highlighted match. Returns the code id, or None on Escape."""
+"""Apply a code by typing a few letters: fuzzy matching on id and name (rapidfuzz's
+partial_ratio, which forgives a typo: "qualty" finds data quality), best first; Enter takes
+the highlighted match. Returns the code id, or None on Escape."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -11,6 +12,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 LIMIT = 12
+MIN_SCORE = 70  # rapidfuzz partial_ratio below this is not a match worth showing
 
 
 def rank_codes(query: str, codes: list[tuple[str, str]], limit: int = LIMIT) -> list[str]:
@@ -21,14 +23,16 @@ def rank_codes(query: str, codes: list[tuple[str, str]], limit: int = LIMIT) -> 
 
     choices = {cid: f"{cid} {name}" for cid, name in codes}
     q = query.strip().lower()
-    found = process.extract(q, choices, scorer=fuzz.WRatio, processor=utils.default_process,
-                            limit=limit * 2)
-    # a plain substring (or a prefix of the id's last part) beats a scattered fuzzy match
+    found = process.extract(q, choices, scorer=fuzz.partial_ratio,
+                            processor=utils.default_process, limit=limit * 2)
+    # a plain substring (or a prefix of the id's last part) beats a scattered fuzzy match;
+    # weak matches (a letter or two in common) are left out rather than listed as noise
     def key(hit):
         text, score, cid = hit
         exact = q in text.lower()
         return (not exact, not cid.rsplit(".", 1)[-1].startswith(q), -score)
-    return [cid for _, _, cid in sorted(found, key=key)][:limit]
+    kept = [h for h in found if q in h[0].lower() or h[1] >= MIN_SCORE]
+    return [cid for _, _, cid in sorted(kept, key=key)][:limit]
 
 
 class CodePicker(ModalScreen[str | None]):

@@ -81,9 +81,16 @@ class CodeframeScreen(Screen):
             header.update(Text(f"{self.p.codeframe_path.relative_to(self.p.root)}: "
                                f"{len(s.frame.codes)} codes. Edits are saved to the file at "
                                "once (comments kept); u undoes."))
-        if select:
-            self.call_after_refresh(tree.select_code, select)
+        self.call_after_refresh(self._select, select)
         self.query_one(StatusBar).show(s, None)
+
+    def _select(self, code_id: str | None) -> None:
+        tree = self.query_one(CodeTree)
+        if code_id:
+            tree.select_code(code_id)
+        elif tree.cursor_node is None:
+            tree.reset_cursor()
+        self.highlighted()
 
     # -- the highlighted code ----------------------------------------------------------------
     @property

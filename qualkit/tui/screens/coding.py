@@ -46,6 +46,7 @@ class CodingScreen(Screen):
         Binding("1", "suggestion(0)", "Apply 1st"),
         Binding("2", "suggestion(1)", "2nd", show=False),
         Binding("3", "suggestion(2)", "3rd", show=False),
+        Binding("full_stop", "repeat", "Repeat last code", show=False),
         Binding("c", "pick_code", "Code…"),
         Binding("n", "next_uncoded(1)", "Next uncoded"),
         Binding("N", "next_uncoded(-1)", "Previous uncoded", show=False),
@@ -67,6 +68,7 @@ class CodingScreen(Screen):
         self.filter = Filter()
         self.error: str | None = None
         self.last_action = ""
+        self.last_code: str | None = None  # what `.` applies again
         self._suggest_timer = None
 
     @property
@@ -237,11 +239,16 @@ class CodingScreen(Screen):
 
     # -- coding ----------------------------------------------------------------------------
     def apply(self, code_id: str, rows: list[int] | None = None, source: str = "manual",
-              advance: bool = False) -> None:
-        """Toggle ``code_id`` on the selection (or ``rows``); committed before it is shown."""
+              advance: bool = False, add_only: bool = False) -> None:
+        """Toggle ``code_id`` on the selection (or ``rows``); committed before it is shown.
+        ``add_only``: never take it off (``.`` and the suggestion keys)."""
         s, sl = self.session, self.query_one(SegmentList)
         rows = rows if rows is not None else sl.selected_rows
         if s is None or not rows:
+            return
+        if add_only and all(code_id in s.applied[r] for r in rows):
+            if advance:
+                self.action_next_uncoded(1)
             return
         try:
             applied, changed = s.toggle(code_id, rows, source)
@@ -251,6 +258,9 @@ class CodingScreen(Screen):
             self.refresh_status()
             return
         self.error = None
+        if applied:
+            self.last_code = code_id
+            self.query_one(SuggestionsPanel).border_subtitle = f". again: {code_id}"
         self.query_one(CodeTree).update_counts([code_id])
         self.last_action = (f"{code_id} {'on' if applied else 'off'}"
                             + (f" ×{len(rows)}" if len(rows) > 1 else ""))
@@ -269,7 +279,14 @@ class CodingScreen(Screen):
         if not got or n >= len(got):
             self.notify("no such suggestion (yet)", severity="warning", timeout=2)
             return
-        self.apply(got[n].code_id, source="suggestion", advance=True)
+        self.apply(got[n].code_id, source="suggestion", advance=True, add_only=True)
+
+    def action_repeat(self) -> None:
+        """Apply the last code applied again (runs of segments on one topic) and move on."""
+        if self.last_code is None:
+            self.notify("no code applied yet in this session", severity="warning", timeout=2)
+            return
+        self.apply(self.last_code, advance=True, add_only=True)
 
     def action_pick_code(self) -> None:
         s = self.session

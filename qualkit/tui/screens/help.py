@@ -10,7 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "esc"}
+KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "esc", "full_stop": ".",
+             "left_square_bracket": "[", "right_square_bracket": "]"}
 
 
 def _keys(binding: Binding) -> str:
@@ -19,8 +20,8 @@ def _keys(binding: Binding) -> str:
 
 def bindings_table(sources: list[tuple[str, list]]) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
-    table.add_column("key", style="bold cyan", no_wrap=True)
-    table.add_column("does")
+    table.add_column("key", style="bold cyan", no_wrap=True, width=16)
+    table.add_column("does", ratio=1)
     for title, bindings in sources:
         table.add_row(Text(title, style="bold underline"), "")
         for b in bindings:

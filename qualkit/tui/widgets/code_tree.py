@@ -82,6 +82,11 @@ class CodeTree(Tree[str]):
         if node is not None:
             self.move_cursor(node)
 
+    def reset_cursor(self) -> None:
+        """Put the cursor on the first code (posting NodeHighlighted) after a rebuild."""
+        self.cursor_line = -1
+        self.cursor_line = 0
+
     def on_focus(self) -> None:
         if self.cursor_line < 0:
             self.cursor_line = 0

@@ -22,13 +22,13 @@ class StatusBar(Static):
         out.append(f" │ coded {s.coded}/{len(s.ids)}")
         if document:
             out.append(f" │ doc {s.doc_coded[document]}/{s.doc_total[document]}")
-        if error:
+        if error:  # first: it must never be cut off
             out.append(f" │ NOT SAVED: {error}", style="bold red")
         elif s.last_saved is not None:
             out.append(" │ saved " + time.strftime("%H:%M:%S", time.localtime(s.last_saved)),
                        style="green")
         if last and not error:
             out.append(f" ({last})", style="green")
-        if filter_text:
-            out.append(f" │ filter: {filter_text} ({shown} shown)", style="yellow")
+        if filter_text:  # also in the list's title, so it may be cut here
+            out.append(f" │ filter {filter_text} ({shown})", style="yellow")
         self.update(out, layout=False)
