@@ -151,11 +151,13 @@ def add_code(text: str, frame: Codeframe, code_id: str, name: str,
     return _dump(doc)
 
 
-def rename_code(text: str, code_id: str, name: str) -> str:
+def rename_code(text: str, frame: Codeframe, code_id: str, name: str) -> str:
     """A new name; the id (what codings refer to) stays."""
     name = " ".join(name.split())
     if not name:
         raise CodeframeEditError("a code needs a name")
+    if code_id not in frame.ids:
+        raise CodeframeEditError(f"no code {code_id!r} in the codeframe")
     doc, codes = _load(text)
     codes[_index(codes, code_id)]["name"] = name
     return _dump(doc)
@@ -179,6 +181,14 @@ def move_code(text: str, frame: Codeframe, code_id: str, parent: str | None) -> 
     else:
         entry.insert(1, "parent", parent)
     return _dump(doc)
+
+
+def merge_code(text: str, frame: Codeframe, code_id: str, into: str) -> str:
+    """Take ``code_id`` out of the file, its sub-codes going under ``into`` (the caller moves
+    the codings)."""
+    if into not in frame.ids:
+        raise CodeframeEditError(f"no code {into!r} to merge {code_id!r} into")
+    return remove_code(text, frame, code_id, children_to=into)
 
 
 def remove_code(text: str, frame: Codeframe, code_id: str, children_to: str | None = None,

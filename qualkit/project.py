@@ -336,38 +336,23 @@ class Project:
         return self._replay(self._coder(coder), redo=True)
 
     def _replay(self, coder: str, redo: bool) -> list[dict] | None:
-        from .codeframe_edit import swap_text
+        from .coding_actions import replay
 
-        action, rows = self.store.peek_action(coder, redo)
-        if action is None:
-            return None
-        edits = [r["payload"] for r in rows if r["action"] == "codeframe"]
-        for e in edits:  # the codes must exist again before their codings come back
-            swap_text(self.codeframe_path, *((e["before"], e["after"]) if redo else
-                                             (e["after"], e["before"])))
-            self.codeframe()
-        done = (self.store.redo_action if redo else self.store.undo_action)(coder, action)
-        if edits:
-            self._resync_codes()
-        return done
+        return replay(self.store, self.codeframe_path, coder, redo, self._resync_codes)
 
     def _resync_codes(self) -> Codeframe:
         self.store.set_setting("codeframe_digest", None)
         self._codeframe = None
         return self.codeframe()
 
-    def _edit_codeframe(self, new_text: str, coder: str | None,
+    def _edit_codeframe(self, edit: Any, *args: Any, coder: str | None,
                         move: tuple[str, str] | None = None, drop: str | None = None) -> int:
-        from .codeframe_edit import write_checked
+        """One codeframe edit (a ``codeframe_edit`` function) as one undo step."""
+        from .coding_actions import commit_edit
 
-        coder, path = self._coder(coder), self.codeframe_path
-        old_text = path.read_text(encoding="utf-8-sig")
-        write_checked(path, new_text)
-        try:
-            _, changed = self.store.codeframe_action(coder, old_text, new_text, move, drop)
-        except BaseException:
-            write_checked(path, old_text)
-            raise
+        text = edit(self.codeframe_path.read_text(encoding="utf-8-sig"), self.codeframe(), *args)
+        changed = commit_edit(self.store, self.codeframe_path, self._coder(coder), text, move,
+                              drop)
         self._resync_codes()
         return changed
 
@@ -376,44 +361,33 @@ class Project:
         """Add a code to the codeframe file (comments and order kept); one undo step."""
         from .codeframe_edit import add_code
 
-        text = add_code(self.codeframe_path.read_text(encoding="utf-8-sig"), self.codeframe(),
-                        code_id, name, parent)
-        self._edit_codeframe(text, coder)
+        self._edit_codeframe(add_code, code_id, name, parent, coder=coder)
 
     def rename_code(self, code_id: str, name: str, coder: str | None = None) -> None:
         from .codeframe_edit import rename_code
 
-        self.codeframe().get(code_id)
-        self._edit_codeframe(rename_code(self.codeframe_path.read_text(encoding="utf-8-sig"),
-                                         code_id, name), coder)
+        self._edit_codeframe(rename_code, code_id, name, coder=coder)
 
     def move_code(self, code_id: str, parent: str | None, coder: str | None = None) -> None:
         """Re-parent a code (``parent=None``: top level)."""
         from .codeframe_edit import move_code
 
-        text = move_code(self.codeframe_path.read_text(encoding="utf-8-sig"), self.codeframe(),
-                         code_id, parent)
-        self._edit_codeframe(text, coder)
+        self._edit_codeframe(move_code, code_id, parent, coder=coder)
 
     def merge_codes(self, code_id: str, into: str, coder: str | None = None) -> int:
         """Merge a code into another: every coder's codings move to the survivor, sub-codes
         go under it, the merged code leaves the file. Returns how many codings moved."""
-        from .codeframe_edit import remove_code
+        from .codeframe_edit import merge_code
 
-        frame = self.codeframe()
-        frame.get(into)
-        text = remove_code(self.codeframe_path.read_text(encoding="utf-8-sig"), frame, code_id,
-                           children_to=into)
-        return self._edit_codeframe(text, coder, move=(code_id, into))
+        return self._edit_codeframe(merge_code, code_id, into, coder=coder,
+                                    move=(code_id, into))
 
     def delete_code(self, code_id: str, coder: str | None = None) -> int:
         """Delete a code and every coder's codings of it (undo restores both). Returns how
         many codings were removed."""
         from .codeframe_edit import remove_code
 
-        text = remove_code(self.codeframe_path.read_text(encoding="utf-8-sig"),
-                           self.codeframe(), code_id)
-        return self._edit_codeframe(text, coder, drop=code_id)
+        return self._edit_codeframe(remove_code, code_id, coder=coder, drop=code_id)
 
     def memo(self, target_type: str, target_id: str, coder: str | None = None) -> str:
         """``coder``'s memo on a segment, code, document, theme or the project ('' if none)."""

@@ -7,6 +7,7 @@ Merge and delete always ask first and say how many codings, of how many coders, 
 """
 from __future__ import annotations
 
+import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -137,7 +138,7 @@ class CodeframeScreen(Screen):
         s.load_codeframe()
         s.reload_codings()
         s.suggestions.clear()
-        s.last_saved = __import__("time").time()
+        s.last_saved = time.time()
         self.qapp.session_dirty = True
         self.rebuild(select)
         if done:
