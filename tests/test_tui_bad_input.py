@@ -51,6 +51,7 @@ async def test_no_codeframe_file_shows_the_segments_and_the_reason(root):
         await settle(app, pilot)
         assert "codeframe" in problems_text(app) and "not found" in problems_text(app)
         assert app.screen.query_one(SegmentList).rows == 1118
+        assert "until the codeframe loads" in str(app.screen.query_one("#suggestions").render())
         await press_everything(pilot)
         await pilot.press("c")
         await pilot.pause()

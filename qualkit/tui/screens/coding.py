@@ -188,9 +188,11 @@ class CodingScreen(CodingTools, Screen):
         return [g for g in got if g.code_id not in self.session.applied[row]][:3]
 
     def show_suggestions(self) -> None:
-        tree = self.query_one(CodeTree)
-        self.query_one(SuggestionsPanel).show(self.current_suggestions(), tree.names,
-                                              waiting=self.current_row is not None)
+        tree, panel = self.query_one(CodeTree), self.query_one(SuggestionsPanel)
+        if self.session is not None and self.session.frame is None:
+            panel.show(None, {}, waiting=False, reason="none until the codeframe loads")
+            return
+        panel.show(self.current_suggestions(), tree.names, waiting=self.current_row is not None)
 
     @on(SegmentList.Moved)
     def moved(self, event: SegmentList.Moved) -> None:

@@ -14,9 +14,10 @@ class SuggestionsPanel(Static):
     """
 
     def show(self, suggestions: list[Suggestion] | None, names: dict[str, str],
-             waiting: bool = False) -> None:
+             waiting: bool = False, reason: str = "") -> None:
         if suggestions is None:
-            self.update(Text("working out suggestions…" if waiting else "no suggestions",
+            self.update(Text("working out suggestions…" if waiting else
+                             f"no suggestions{': ' + reason if reason else ''}",
                              style="dim italic"), layout=False)
             return
         out = Text(no_wrap=True, overflow="ellipsis")
