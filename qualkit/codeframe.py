@@ -179,11 +179,17 @@ def load_codeframe(path: str | Path) -> Codeframe:
         raise CodeframeError([f"{shown}: no such codeframe file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CodeframeError([f"{shown}: cannot read the file ({exc})"]) from None
+    return parse_codeframe(text, shown)
+
+
+def parse_codeframe(text: str, shown: str = "<codeframe>") -> Codeframe:
+    """:func:`load_codeframe` on text already read (an edit checked before it is saved);
+    ``shown`` names the file in messages."""
     problems: list[tuple[int, str]] = []
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
-        name, version, codes = _read_root(root, loader, problems, Path(path).stem)
+        name, version, codes = _read_root(root, loader, problems, Path(shown).stem)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

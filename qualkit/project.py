@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .front.coding import CodingSessionMixin
 from .front.exports import ExportsMixin
 from .front.privacy import PrivacyMixin
 from .front.refi import RefiMixin
 from .front.team import TeamMixin
 from .models import Codeframe, Progress, QualkitError, ThemeRun
 from .segment import SegmentSettings
-from .settings import SETTINGS_FILE, TEMPLATE, load_settings
+from .settings import SETTINGS_FILE, STATE_DIR, TEMPLATE, load_settings
 from .store import Store
 
 if TYPE_CHECKING:
@@ -27,10 +28,11 @@ if TYPE_CHECKING:
 
     from .ingest.pipeline import IngestReport
 
-STATE_DIR = ".qualkit"
 DB_FILE = "qualkit.db"
 FOLDERS = ("transcripts", "foi", "codeframes", "exports")
 DEFAULT_CODEFRAME = Path(__file__).parent / "data" / "data-linkage.yaml"
+SEGMENT_COLUMNS = ["segment_id", "document", "unit", "speaker", "question", "start", "end",
+                   "text", "role", "timestamp", "flags", "party"]
 
 
 class ProjectError(QualkitError):
@@ -68,7 +70,7 @@ def open_project(root: str | Path = ".") -> "Project":
     return Project(root)
 
 
-class Project(TeamMixin, RefiMixin, PrivacyMixin, ExportsMixin):
+class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMixin):
     def __init__(self, root: str | Path):
         self.root = Path(root).resolve()
         self.settings: dict[str, Any] = load_settings(self.root)
@@ -135,17 +137,20 @@ class Project(TeamMixin, RefiMixin, PrivacyMixin, ExportsMixin):
 
     def segments(self, document: str | None = None, speaker: str | None = None,
                  include_retired: bool = False) -> "pd.DataFrame":
-        import pandas as pd
-
-        cols = ["segment_id", "document", "unit", "speaker", "question", "start", "end",
-                "text", "role", "timestamp", "flags", "party"]
-        rows = [dict(r) for r in self.store.segments(active_only=not include_retired)]
-        df = pd.DataFrame(rows, columns=cols + ["seq", "active"])
+        df = self._segment_table(include_retired)
         if document is not None:
             df = df[df["document"] == self.resolve_document(document)]
         if speaker is not None:
             df = df[df["speaker"].fillna("").str.lower() == speaker.lower()]
-        return df[cols].reset_index(drop=True)
+        return df[SEGMENT_COLUMNS].reset_index(drop=True)
+
+    def _segment_table(self, include_retired: bool) -> "pd.DataFrame":
+        """Segments with their ``seq`` and ``active`` flag, in one read of the store."""
+        import pandas as pd
+
+        rows = self.store.segments(active_only=not include_retired)
+        names = list(rows[0].keys()) if rows else SEGMENT_COLUMNS + ["seq", "active"]
+        return pd.DataFrame([tuple(r) for r in rows], columns=names)
 
     def resolve_document(self, name: str) -> str:
         """A document's name from its exact name, its file stem, or a unique part of it."""
@@ -337,7 +342,10 @@ class Project(TeamMixin, RefiMixin, PrivacyMixin, ExportsMixin):
         from .suggest import parent_map, suggest
 
         k = k or int(self.settings["suggest"]["k"])
-        segs = self.speech()
+        table = self._segment_table(include_retired=True)  # one read serves both uses
+        segs = table[(table["active"] == 1)
+                     & (table["flags"].fillna("") != "nonspeech")][SEGMENT_COLUMNS]
+        segs = segs.reset_index(drop=True)  # speech only: not the transcriber's marks
         if segment_ids is not None:
             unknown = set(segment_ids) - set(self.segments()["segment_id"])
             if unknown:
@@ -346,8 +354,7 @@ class Project(TeamMixin, RefiMixin, PrivacyMixin, ExportsMixin):
             segs = segs.set_index("segment_id").loc[wanted].reset_index()
         code_ids, cvecs = self.code_vectors()
         vecs, _ = self.vectors(list(segs["text"]))
-        coded = self.codings(coder).merge(self.segments(include_retired=True)[
-            ["segment_id", "text"]], on="segment_id")
+        coded = self.codings(coder).merge(table[["segment_id", "text"]], on="segment_id")
         coded = coded[coded["code_id"].isin(code_ids)]
         coded_vecs = self.vectors(list(coded["text"]))[0] if len(coded) else None
         skip = None

@@ -8,6 +8,7 @@ from typing import Any
 from .models import QualkitError
 
 SETTINGS_FILE = "qualkit.yaml"
+STATE_DIR = ".qualkit"  # the store and caches, beside the settings
 
 DEFAULTS: dict[str, Any] = {
     # folders (or files) that `qualkit ingest` reads when given no path

@@ -7,7 +7,7 @@ import typer
 from rich.table import Table
 
 from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, err, escape, open_current,
-                             out, step_reporter, warn_pending)
+                             out, state, step_reporter, warn_pending)
 from qualkit.models import QualkitError
 
 
@@ -150,6 +150,11 @@ def analyse() -> None:
         summary = run_analysis(p, report, say=lambda m: err.print(f"[dim]{escape(m)}[/]"),
                                progress=step_reporter(b))
     print_summary(summary)
+    from qualkit.cli.coding import app_command
+
+    if summary.segments:
+        out.print(f"Code it: [bold]{escape(app_command(state['project']))}[/] opens the coding "
+                  "app (add --coder NAME the first time).")
     raise typer.Exit(EXIT_OK if report.ok else EXIT_PARTIAL)
 
 

@@ -1,4 +1,4 @@
-"""Commands about the project itself: init, ingest, status, segments, codeframe, code/uncode."""
+"""Commands about the project itself: init, ingest, status, segments, codeframe."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -189,22 +189,3 @@ def codeframe() -> None:
               f"{escape(p.codeframe_path.name)})")
     for depth, code in code_tree_lines(frame):
         out.print(f"{'  ' * (depth + 1)}[cyan]{escape(code.id)}[/]  {escape(code.name)}")
-
-
-@app.command()
-def code(segment_id: str, code_id: str,
-         coder: Optional[str] = typer.Option(None, "--coder", help="Who is coding."),
-         memo: Optional[str] = typer.Option(None, "--memo")) -> None:
-    """Apply a code to a segment (for scripts; the TUI is the everyday way)."""
-    p = open_current()
-    new = p.code(segment_id, code_id, coder=coder_or_fail(p, coder), memo=memo)
-    out.print("saved" if new else "already coded")
-
-
-@app.command()
-def uncode(segment_id: str, code_id: str,
-           coder: Optional[str] = typer.Option(None, "--coder", help="Who is coding.")) -> None:
-    """Remove a code from a segment."""
-    p = open_current()
-    out.print("removed" if p.uncode(segment_id, code_id, coder=coder_or_fail(p, coder))
-              else "was not coded")

@@ -30,6 +30,20 @@ YES_NO = frozenset({Q1, Q5})
 FREE_TEXT_ONLY = frozenset({ICB_BARRIERS})
 YES_NO_ANSWERS = ("yes", "no", "in development")
 
+# How the questionnaire words each question (shown beside FOI free text in the coding app).
+QUESTION_TEXT = {
+    Q1: "Do you currently link your education and social care data for children and young "
+        "people?",
+    Q2: "Which of your datasets are you linking?",
+    Q3: "Which groups of children and young people do you link data on?",
+    Q4: "How are you using the linked data?",
+    Q5: "Do you currently link local authority data sets for children and young people with "
+        "health data sets?",
+    Q6: "Which health data sets are you linking with education and or social care?",
+    ICB_PARTNERS: "Which local authorities or other partners do you link data with?",
+    ICB_BARRIERS: "What are the barriers to linking health data with local authority data?",
+}
+
 # A multi-select question whose gate was answered "no" and that selects nothing is "none".
 GATES = {"la": {Q2: Q1, Q3: Q1, Q4: Q1, Q6: Q5},
          "icb": {Q2: Q5, Q3: Q5, Q4: Q5, Q6: Q5, ICB_PARTNERS: Q5}}

@@ -100,7 +100,7 @@ class TeamMixin:
             self.root.name, coder, self.store.coder_kind(coder) or "human",
             [dict(r) for r in self.store.documents()], segs,
             self.codings(coder).to_dict("records"),
-            [dict(r) for r in self.store.memos_by(coder)],
+            [dict(r) for r in self.store.memos(coder=coder)],
             [dict(r) for r in self.store.done() if r["coder"] == coder],
             datetime.now(timezone.utc).isoformat(timespec="seconds"))
 

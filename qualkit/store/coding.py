@@ -113,13 +113,26 @@ class CodingMixin(Connection):
             return True
 
     @staticmethod
-    def _log(c: sqlite3.Connection, coder_id: int, action: str, segment_id: str,
-             code_id: str | None, payload: dict[str, Any]) -> None:
+    def _new_action(c: sqlite3.Connection, coder_id: int) -> int:
+        """A fresh action (undo group) id; a new action drops the coder's redo history.
+        Safe across processes: it runs inside the caller's write transaction."""
+        c.execute("UPDATE coding_log SET undo_state = 2 WHERE coder_id = ? AND undo_state = 1",
+                  (coder_id,))
+        return c.execute("SELECT COALESCE(MAX(action_id), 0) + 1 FROM coding_log").fetchone()[0]
+
+    def _log(self, c: sqlite3.Connection, coder_id: int, action: str, segment_id: str,
+             code_id: str | None, payload: dict[str, Any], action_id: int | None = None,
+             undo_state: int = 0) -> int:
+        """One coding_log row; without ``action_id`` it is an action (undo step) of its own."""
+        if action_id is None:
+            action_id = self._new_action(c, coder_id)
         c.execute(
-            "INSERT INTO coding_log(at, coder_id, action, segment_id, code_id, payload) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (now(), coder_id, action, segment_id, code_id, json.dumps(payload)),
+            "INSERT INTO coding_log(at, coder_id, action, segment_id, code_id, payload, "
+            "action_id, undo_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (now(), coder_id, action, segment_id, code_id, json.dumps(payload), action_id,
+             undo_state),
         )
+        return action_id
 
     def codings(self, coder: str | None = None) -> list[sqlite3.Row]:
         sql = """SELECT k.segment_id, d.name AS document, k.code_id, c.name AS coder,
@@ -141,6 +154,13 @@ class CodingMixin(Connection):
                 "INSERT OR REPLACE INTO documents_done(document_id, coder_id, at) VALUES (?, ?, ?)",
                 (document_id, coder_id, now()),
             )
+
+    def unmark_done(self, document_id: int, coder: str) -> bool:
+        coder_id = self.coder_id(coder)
+        with self.transaction() as c:
+            return bool(c.execute(
+                "DELETE FROM documents_done WHERE document_id = ? AND coder_id = ?",
+                (document_id, coder_id)).rowcount)
 
     def done(self) -> list[sqlite3.Row]:
         return self.conn.execute(

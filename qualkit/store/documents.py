@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qualkit.models import Segment
+from qualkit.store.memos import move_segment_memos
 from qualkit.store.connection import Connection, StoreError, now
 
 
@@ -220,8 +221,7 @@ class DocumentsMixin(Connection):
             c.execute("UPDATE segments SET active = 0 WHERE id = ?", (r["id"],))
             change.orphaned.append((r["id"], r["text"]))
             return
-        c.execute("UPDATE memos SET target_id = ? WHERE target_type = 'segment' "
-                  "AND target_id = ?", (first_target, r["id"]))
+        move_segment_memos(c, r["id"], first_target)
         c.execute("DELETE FROM segments WHERE id = ?", (r["id"],))
 
     @staticmethod

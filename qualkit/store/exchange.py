@@ -10,21 +10,14 @@ import json
 import sqlite3
 from typing import Any
 
-from qualkit.store.connection import Connection, StoreError, now
+from qualkit.store.coding import CodingMixin
+from qualkit.store.connection import StoreError, now
+from qualkit.store.memos import merge_memo
+
+NOT_UNDOABLE = 2  # coding_log.undo_state: audit only
 
 
-class ExchangeMixin(Connection):
-    def memos_by(self, coder: str) -> list[sqlite3.Row]:
-        return self.conn.execute(
-            """SELECT m.target_type, m.target_id, m.text, m.created FROM memos m
-               JOIN coders c ON c.id = m.coder_id WHERE c.name = ? ORDER BY m.id""",
-            (coder,)).fetchall()
-
-    def memos(self) -> list[sqlite3.Row]:
-        return self.conn.execute(
-            """SELECT m.target_type, m.target_id, c.name AS coder, m.text, m.created
-               FROM memos m LEFT JOIN coders c ON c.id = m.coder_id ORDER BY m.id""").fetchall()
-
+class ExchangeMixin(CodingMixin):
     def coder_kind(self, name: str) -> str | None:
         row = self.conn.execute("SELECT kind FROM coders WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
@@ -39,12 +32,12 @@ class ExchangeMixin(Connection):
                     """INSERT OR IGNORE INTO codings(segment_id, code_id, coder_id, created, memo,
                                                      source) VALUES (?, ?, ?, ?, ?, ?)""",
                     (sid, code_id, coder_id, created, memo, f"merge:{src}")).rowcount
-                if n:
-                    c.execute("INSERT INTO coding_log(at, coder_id, action, segment_id, code_id, "
-                              "payload) VALUES (?, ?, 'merge', ?, ?, ?)",
-                              (now(), coder_id, sid, code_id, json.dumps({"from": source})))
+                if n:  # logged for the audit trail; a merge is not an undo step
+                    self._log(c, coder_id, "merge", sid, code_id, {"from": source},
+                              undo_state=NOT_UNDOABLE)
                 added += n
-            memos = sum(self._memo_once(c, coder_id, *m) for m in plan.memos)
+            memos = sum(merge_memo(c, t, target, coder_id, text, at)
+                        for t, target, text, at in plan.memos)
             for document, at in plan.done:
                 c.execute("""INSERT OR IGNORE INTO documents_done(document_id, coder_id, at)
                              SELECT id, ?, ? FROM documents WHERE name = ?""",
@@ -64,18 +57,6 @@ class ExchangeMixin(Connection):
         c.execute("INSERT OR IGNORE INTO coders(name, kind, created) VALUES (?, ?, ?)",
                   (name, kind, now()))
         return c.execute("SELECT id FROM coders WHERE name = ?", (name,)).fetchone()[0]
-
-    @staticmethod
-    def _memo_once(c: sqlite3.Connection, coder_id: int, target_type: str, target_id: str,
-                   text: str, created: str) -> int:
-        if c.execute("SELECT 1 FROM memos WHERE target_type = ? AND target_id = ? AND "
-                     "coder_id = ? AND text = ?",
-                     (target_type, target_id, coder_id, text)).fetchone():
-            return 0
-        c.execute("INSERT INTO memos(target_type, target_id, coder_id, text, created, updated) "
-                  "VALUES (?, ?, ?, ?, ?, ?)",
-                  (target_type, target_id, coder_id, text, created, created))
-        return 1
 
     def aside(self) -> list[sqlite3.Row]:
         return self.conn.execute(
@@ -148,8 +129,7 @@ class ExchangeMixin(Connection):
                       "VALUES (?, ?, ?, ?, 'reconcile')", (segment_id, code_id, coder_id, now()))
             self._log_action(c, coder_id, f"{action}:code", segment_id, code_id)
 
-    @staticmethod
-    def _log_action(c: sqlite3.Connection, coder_id: int, action: str, segment_id: str,
+    def _log_action(self, c: sqlite3.Connection, coder_id: int, action: str, segment_id: str,
                     code_id: str) -> None:
-        c.execute("INSERT INTO coding_log(at, coder_id, action, segment_id, code_id, payload) "
-                  "VALUES (?, ?, ?, ?, ?, '{}')", (now(), coder_id, action, segment_id, code_id))
+        """Reconcile decisions have their own undo (``undo_reconcile``), not the app's."""
+        self._log(c, coder_id, action, segment_id, code_id, {}, undo_state=NOT_UNDOABLE)

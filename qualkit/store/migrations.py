@@ -209,4 +209,16 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (segment_id, coder_id)
     );
     """,
+    # 4 — undo/redo in the coding app: every user action gets a group id (one undo step, however
+    # many codings it touched) and an undo state: 0 done (undoable), 1 undone (redoable),
+    # 2 not undoable (an undo's own audit rows, or redo history dropped by a newer action).
+    # One memo per target and coder.
+    """
+    ALTER TABLE coding_log ADD COLUMN action_id INTEGER;
+    ALTER TABLE coding_log ADD COLUMN undo_state INTEGER NOT NULL DEFAULT 0;
+    UPDATE coding_log SET action_id = id;
+    CREATE INDEX coding_log_undo ON coding_log(coder_id, undo_state, action_id);
+    CREATE INDEX coding_log_action ON coding_log(action_id);
+    CREATE UNIQUE INDEX memos_one_per_coder ON memos(target_type, target_id, coder_id);
+    """,
 ]

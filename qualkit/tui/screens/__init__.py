@@ -1,0 +1,1 @@
+"""The app's screens: coding (the everyday one), themes, codeframe editing and help."""

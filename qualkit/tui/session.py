@@ -1,0 +1,217 @@
+"""What the coding screen works on, kept apart from the widgets: rows, codings, the view.
+
+The segment list must stay fast on 50,000 segments, so the project's segments frame is turned
+once into plain column lists (``texts[i]``, ``docs[i]``...) and everything the screen asks for
+per key press is an index lookup: the codes this coder applied (a set per row), counts per
+code, coded/total overall and per document, and the *view* (row indices that pass the
+filter, in document order). Every change goes through the ``Project`` first and is mirrored
+here only after it was committed, so what the screen shows as saved is saved.
+
+No textual import here: tests drive this model directly, and the screens stay thin.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from qualkit.models import Codeframe, QualkitError
+
+STRONG = 0.5  # a suggestion scoring at least this is marked in the list
+NONE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    code_id: str
+    score: float
+    evidence: str
+
+
+@dataclass
+class Problem:
+    """Something wrong with the project that the screen shows instead of failing."""
+
+    title: str
+    detail: str = ""
+
+
+@dataclass
+class Session:
+    project: Any
+    coder: str
+    ids: list[str] = field(default_factory=list)
+    docs: list[str] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    applied: list[frozenset[str]] = field(default_factory=list)
+    turn: list[int] = field(default_factory=list)  # rows of one turn share a number
+    frame: Codeframe | None = None
+    problems: list[Problem] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    doc_total: Counter = field(default_factory=Counter)
+    doc_coded: Counter = field(default_factory=Counter)
+    coded: int = 0
+    done: set[str] = field(default_factory=set)
+    attributes: dict[str, dict[str, str]] = field(default_factory=dict)
+    suggestions: dict[str, list[Suggestion]] = field(default_factory=dict)
+    view: list[int] = field(default_factory=list)
+    last_saved: float | None = None
+    retired: list[str] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    # -- loading ----------------------------------------------------------------------------
+    def load(self) -> "Session":
+        """Read everything the screen needs (run in a worker: 50k rows take a moment)."""
+        p = self.project
+        segs = p.segments()
+        self.ids = segs["segment_id"].tolist()
+        self.docs = segs["document"].tolist()
+        self.texts = segs["text"].tolist()
+        self.speakers = [s if isinstance(s, str) else "" for s in segs["speaker"].tolist()]
+        self.roles = [r if isinstance(r, str) else "" for r in segs["role"].tolist()]
+        self.questions = [q if isinstance(q, str) else "" for q in segs["question"].tolist()]
+        self.index = {sid: i for i, sid in enumerate(self.ids)}
+        self._turns()
+        self.doc_total = Counter(self.docs)
+        self.load_codeframe()
+        self.reload_codings()
+        docs = p.documents()
+        attr_cols = [c for c in docs.columns if c not in
+                     ("document", "kind", "path", "n_segments", "format")]
+        self.attributes = {r["document"]: {c: str(r[c]) for c in attr_cols if isinstance(r[c], str)}
+                           for r in docs.to_dict("records")}
+        self.kinds = dict(zip(docs["document"], docs["kind"]))
+        self.done = set(p.done_documents(self.coder))
+        self.view = list(range(len(self.ids)))
+        if not self.ids:
+            self.problems.append(Problem(
+                "This project has no segments yet.",
+                "Put transcripts in transcripts/ (FOI letters in foi/) and run `qualkit ingest`"
+                " (or `qualkit analyse`), then open the app again."))
+        return self
+
+    def load_codeframe(self) -> None:
+        self.problems = [x for x in self.problems if not x.title.startswith("Codeframe")]
+        try:
+            self.frame = self.project.codeframe()
+        except QualkitError as e:
+            self.frame = None
+            self.problems.append(Problem("Codeframe problem: coding is paused until the file "
+                                         "is fixed.", str(e)))
+            return
+        if not self.frame.codes:
+            self.problems.append(Problem("Codeframe has no codes.", "Add codes with `e` "
+                                         "(codeframe screen) or in the YAML file."))
+        self.retired = self.project.retired_codes()
+
+    def _turns(self) -> None:
+        self.turn, n = [], -1
+        prev: tuple[str, str, str] | None = None
+        for key in zip(self.docs, self.speakers, self.questions):
+            if key != prev:
+                n += 1
+                prev = key
+            self.turn.append(n)
+
+    def reload_codings(self) -> None:
+        # one shared empty set for the (many) uncoded rows; a row gets its own set when coded
+        self.applied = [NONE] * len(self.ids)
+        df = self.project.codings(self.coder)
+        for sid, code in zip(df["segment_id"].tolist(), df["code_id"].tolist()):
+            i = self.index.get(sid)
+            if i is not None:
+                self.applied[i] = self.applied[i] | {code}
+        self._recount()
+
+    def _recount(self) -> None:
+        self.counts = Counter(c for s in self.applied for c in s)
+        self.doc_coded = Counter(self.docs[i] for i, s in enumerate(self.applied) if s)
+        self.coded = sum(self.doc_coded.values())
+
+    # -- reading --------------------------------------------------------------------------
+    def code_name(self, code_id: str) -> str:
+        if self.frame is not None:
+            for c in self.frame.codes:
+                if c.id == code_id:
+                    return c.name
+        return "(not in the codeframe)"
+
+    def code_ids(self) -> list[str]:
+        return self.frame.ids if self.frame is not None else []
+
+    def strong(self, row: int) -> Suggestion | None:
+        got = self.suggestions.get(self.ids[row])
+        return got[0] if got and got[0].score >= STRONG else None
+
+    def turn_rows(self, row: int) -> list[int]:
+        """Every row of the turn ``row`` belongs to, in order."""
+        t, lo, hi = self.turn[row], row, row
+        while lo > 0 and self.turn[lo - 1] == t:
+            lo -= 1
+        while hi + 1 < len(self.turn) and self.turn[hi + 1] == t:
+            hi += 1
+        return list(range(lo, hi + 1))
+
+    def next_uncoded(self, pos: int, step: int = 1) -> int | None:
+        """The view position of the next uncoded row after ``pos`` (wrapping round)."""
+        n = len(self.view)
+        for k in range(1, n + 1):
+            q = (pos + step * k) % n
+            if not self.applied[self.view[q]]:
+                return q
+        return None
+
+    # -- changing (through the Project, mirrored after the commit) -------------------------
+    def toggle(self, code_id: str, rows: Iterable[int], source: str = "manual") -> tuple[bool, int]:
+        """Apply ``code_id`` to the rows lacking it; when every row has it, take it off
+        (one undo step either way). Returns (applied, codings changed)."""
+        rows = list(rows)
+        remove = all(code_id in self.applied[r] for r in rows)
+        return (not remove, self.set_code(code_id, rows, remove, source))
+
+    def set_code(self, code_id: str, rows: list[int], remove: bool = False,
+                 source: str = "manual") -> int:
+        changed = self.project.code_segments([self.ids[r] for r in rows], code_id,
+                                             coder=self.coder, remove=remove, source=source)
+        for r in rows:
+            had = bool(self.applied[r])
+            self.applied[r] = (self.applied[r] - {code_id}) if remove else \
+                (self.applied[r] | {code_id})
+            self._row_changed(r, had)
+        self.counts[code_id] += -changed if remove else changed
+        self.last_saved = time.time()
+        return changed
+
+    def _row_changed(self, r: int, had: bool) -> None:
+        has = bool(self.applied[r])
+        if has != had:
+            delta = 1 if has else -1
+            self.coded += delta
+            self.doc_coded[self.docs[r]] += delta
+
+    def replay(self, redo: bool) -> list[int] | None:
+        """Undo (or redo) this coder's last action; returns the rows it touched."""
+        rows = (self.project.redo if redo else self.project.undo)(self.coder)
+        if rows is None:
+            return None
+        if any(r["action"] == "codeframe" for r in rows):
+            self.load_codeframe()
+        self.reload_codings()
+        self.last_saved = time.time()
+        return sorted({self.index[r["segment_id"]] for r in rows if r["segment_id"] in self.index})
+
+    def toggle_done(self, document: str) -> bool:
+        if document in self.done:
+            self.project.unmark_done(document, coder=self.coder)
+            self.done.discard(document)
+        else:
+            self.project.mark_done(document, coder=self.coder)
+            self.done.add(document)
+        self.last_saved = time.time()
+        return document in self.done
