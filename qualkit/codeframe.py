@@ -94,7 +94,36 @@ def _read_code(entry: yaml.Node, index: int, loader: yaml.SafeLoader,
                                        "(expected 'id:', 'name:' ... under '- ')"))
         return None
     where = f"code entry {index}"
-    fields: dict[str, tuple[Any, int]] = {}
+    fields = _code_fields(entry, where, loader, problems)
+    start = _line(entry)
+    code_id, id_line = fields.get("id", (None, start))
+    ok = _id_ok(code_id, id_line, start, where, problems)
+    # past this point problems are reported but the code is kept (when its id is usable), so
+    # duplicate ids, unknown parents and cycles are still checked; loading fails anyway
+    label = f"code '{code_id}'" if ok else where
+    name = _name(fields, start, label, problems)
+    parent, parent_line = fields.get("parent", (None, start))
+    if parent is not None and not (isinstance(parent, str) and parent.strip()):
+        problems.append((parent_line, f"{label}: parent must be a code id (text), got {parent!r}"))
+        parent = None
+    texts = _texts(fields, start, label, problems)
+    examples = _examples(fields, start, label, problems)
+    if not ok:
+        return None
+    return Code(id=code_id, name=name.strip(), parent=parent,
+                description=(texts["description"] or "").strip(),
+                include=(texts["include"] or "").strip(),
+                exclude=(texts["exclude"] or "").strip(),
+                examples=tuple(e.strip() for e in examples if e.strip()),
+                color=texts["color"], line=start)
+
+
+Fields = dict[str, tuple[Any, int]]  # field -> (value, line)
+
+
+def _code_fields(entry: yaml.MappingNode, where: str, loader: yaml.SafeLoader,
+                 problems: list[tuple[int, str]]) -> Fields:
+    fields: Fields = {}
     for key, key_node, value_node in _mapping_items(entry, where, problems):
         if key not in CODE_FIELDS:
             problems.append((_line(key_node), f"{where}: unknown field '{key}'"
@@ -106,37 +135,37 @@ def _read_code(entry: yaml.Node, index: int, loader: yaml.SafeLoader,
                 if not (isinstance(item, yaml.ScalarNode) and item.tag.endswith(":str")):
                     fields[key] = (fields[key][0], _line(item))  # point at the bad item
                     break
-    start = _line(entry)
-    code_id, id_line = fields.get("id", (None, start))
-    ok = True
+    return fields
+
+
+def _id_ok(code_id: Any, id_line: int, start: int, where: str,
+           problems: list[tuple[int, str]]) -> bool:
     if code_id is None:
         problems.append((start, f"{where} has no id"))
-        ok = False
     elif not isinstance(code_id, str):
         problems.append((id_line, f"code id {code_id!r} must be text (put it in quotes)"))
-        ok = False
     elif not code_id.strip():
         problems.append((id_line, f"{where} has an empty id"))
-        ok = False
     elif any(ch.isspace() for ch in code_id):
         problems.append((id_line, f"code id '{code_id}' contains spaces"))
-        ok = False
-    # past this point problems are reported but the code is kept (when its id is usable), so
-    # duplicate ids, unknown parents and cycles are still checked; loading fails anyway
-    label = f"code '{code_id}'" if ok else where
+    else:
+        return True
+    return False
+
+
+def _name(fields: Fields, start: int, label: str, problems: list[tuple[int, str]]) -> str:
     name, name_line = fields.get("name", (None, start))
     if name is None or (isinstance(name, str) and not name.strip()):
         problems.append((name_line, f"{label} has no name"))
-        name = ""
-    elif isinstance(name, (list, dict)):
+        return ""
+    if isinstance(name, (list, dict)):
         problems.append((name_line, f"{label}: name must be text, not a {type(name).__name__}"))
-        name = ""
-    else:
-        name = str(name)  # YAML reads "name: 2020" as a number; that is still a fine name
-    parent, parent_line = fields.get("parent", (None, start))
-    if parent is not None and not (isinstance(parent, str) and parent.strip()):
-        problems.append((parent_line, f"{label}: parent must be a code id (text), got {parent!r}"))
-        parent = None
+        return ""
+    return str(name)  # YAML reads "name: 2020" as a number; that is still a fine name
+
+
+def _texts(fields: Fields, start: int, label: str,
+           problems: list[tuple[int, str]]) -> dict[str, str | None]:
     texts = {}
     for key in _TEXT_FIELDS + ("color",):
         value, value_line = fields.get(key, (None, start))
@@ -147,24 +176,22 @@ def _read_code(entry: yaml.Node, index: int, loader: yaml.SafeLoader,
                                          f"not a {type(value).__name__}"))
             value = None
         texts[key] = value
+    return texts
+
+
+def _examples(fields: Fields, start: int, label: str,
+              problems: list[tuple[int, str]]) -> list[str]:
     examples, ex_line = fields.get("examples", (None, start))
     if examples is None:
-        examples = []
-    elif not isinstance(examples, list):
+        return []
+    if not isinstance(examples, list):
         problems.append((ex_line, f"{label}: examples must be a list "
                                   "(one '- \"phrase\"' per line)"))
-        examples = []
-    elif not all(isinstance(e, str) for e in examples):
+        return []
+    if not all(isinstance(e, str) for e in examples):
         problems.append((ex_line, f"{label}: every example must be text"))
-        examples = [e for e in examples if isinstance(e, str)]
-    if not ok:
-        return None
-    return Code(id=code_id, name=name.strip(), parent=parent,
-                description=(texts["description"] or "").strip(),
-                include=(texts["include"] or "").strip(),
-                exclude=(texts["exclude"] or "").strip(),
-                examples=tuple(e.strip() for e in examples if e.strip()),
-                color=texts["color"], line=start)
+        return [e for e in examples if isinstance(e, str)]
+    return examples
 
 
 def load_codeframe(path: str | Path) -> Codeframe:
