@@ -98,12 +98,15 @@ class Project:
     def ingest(self, paths: Iterable[str | Path] | None = None,
                progress: "Progress | None" = None) -> "IngestReport":
         """Read files and folders (default: the project's sources) into the store."""
+        from .ingest.limits import Limits
         from .ingest.pipeline import Ingester
 
         chosen = [Path(p) for p in paths] if paths else self.source_paths()
         chosen = [p if p.is_absolute() else (Path.cwd() / p) for p in chosen]
+        limits = Limits.from_settings(self.settings["limits"])
         run = self.store.start_run("ingest", {"paths": [str(p) for p in chosen]})
-        report = Ingester(self.store, self.root, self.segment_settings).run(chosen, progress)
+        report = Ingester(self.store, self.root, self.segment_settings, limits).run(chosen,
+                                                                                   progress)
         self.store.finish_run(run, report.summary(), "ok" if report.ok else "partial")
         return report
 

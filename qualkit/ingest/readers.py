@@ -42,8 +42,10 @@ _BAD_DOCX = "not a valid Word file (truncated or corrupt?)"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-def read_file(path: Path, limits: Limits | None = None) -> ReadResult:
-    """Read one transcript file; raise ``ReadError`` with a reason a researcher understands."""
+def read_file(path: Path, limits: Limits | None = None, data: bytes | None = None) -> ReadResult:
+    """Read one transcript file; raise ``ReadError`` with a reason a researcher understands.
+
+    ``data`` is the file's bytes when the caller has read them already (ingest hashes them)."""
     path = Path(path)
     limits = limits or Limits()
     if path.is_dir():
@@ -52,7 +54,7 @@ def read_file(path: Path, limits: Limits | None = None) -> ReadResult:
     reader = _READERS.get(suffix)
     if reader is None:
         raise ReadError(f"unsupported file type {suffix or '(no extension)'}")
-    data = _read_bytes(path, limits)
+    data = _read_bytes(path, limits) if data is None else data
     if not data:
         raise ReadError("file is empty")
     if suffix == ".docx":
