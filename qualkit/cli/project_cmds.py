@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, err, open_current, out,
-                             step_reporter)
+                             state, step_reporter)
 
 
 @app.command()
@@ -35,6 +35,12 @@ def print_ingest(report) -> None:
         err.print(f"[red]skipped[/] {escape(str(path))}: {escape(reason)}")
     for w in report.warnings:
         err.print(f"[yellow]warning[/] {escape(w)}")
+    if report.ignored:
+        kinds = sorted({Path(p).suffix.lower() or "(no extension)" for p in report.ignored})
+        err.print(f"[dim]ignored {len(report.ignored)} file(s) of types qualkit does not read "
+                  f"({escape(', '.join(kinds))})[/]")
+    for path, trace in report.errors if state["debug"] else []:
+        err.print(f"[red]traceback[/] for {escape(path)}:\n{escape(trace)}")
     if report.carried:
         out.print(f"{report.carried} codings carried over to identical segments.")
     for doc, sid, text in report.orphaned:

@@ -83,7 +83,8 @@ class Ingester:
         folder = path.parent
         if folder not in self._tables:
             csv_path = folder / ATTRIBUTES_FILE
-            table = load_attributes(csv_path) if csv_path.exists() else AttributeTable()
+            table = (load_attributes(csv_path, self.display(csv_path))
+                     if os.path.lexists(csv_path) else AttributeTable())
             report.warnings.extend(table.problems)
             self._tables[folder] = table
         return dict(self._tables[folder].for_file(path.name))
