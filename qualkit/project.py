@@ -105,8 +105,12 @@ class Project:
         chosen = [p if p.is_absolute() else (Path.cwd() / p) for p in chosen]
         limits = Limits.from_settings(self.settings["limits"])
         run = self.store.start_run("ingest", {"paths": [str(p) for p in chosen]})
-        report = Ingester(self.store, self.root, self.segment_settings, limits).run(chosen,
-                                                                                   progress)
+        try:
+            report = Ingester(self.store, self.root, self.segment_settings, limits).run(
+                chosen, progress)
+        except BaseException as e:
+            self.store.abandon_run(run, e)
+            raise
         self.store.finish_run(run, report.summary(), "ok" if report.ok else "partial")
         return report
 
@@ -172,6 +176,9 @@ class Project:
         path = self.codeframe_path
         if not path.exists():
             raise ProjectError(f"codeframe {path} not found (set `codeframe:` in {SETTINGS_FILE})")
+        if not path.is_file():
+            raise ProjectError(f"codeframe {path} is a folder, not a file (set `codeframe:` in "
+                               f"{SETTINGS_FILE} to the codeframe's .yaml file)")
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if self._codeframe is not None and self._codeframe_digest == digest:
             return self._codeframe
@@ -245,7 +252,11 @@ class Project:
         """Embed every active segment not yet cached; returns how many were embedded now."""
         texts = list(self.segments()["text"])
         run = self.store.start_run("embed", {"backend": self.settings["embed"]["backend"]})
-        _, computed = self.vectors(texts, progress)
+        try:
+            _, computed = self.vectors(texts, progress)
+        except BaseException as e:
+            self.store.abandon_run(run, e)
+            raise
         self.store.finish_run(run, {"segments": len(texts), "embedded_now": computed,
                                     "model": self.embedder.model_id})
         return computed
@@ -354,6 +365,7 @@ class Project:
 
     # -- status -----------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
+        self.store.reap_dead_runs()  # runs whose process was killed show as interrupted
         counts = self.store.counts()
         runs = [
             {"id": r["id"], "stage": r["stage"], "started": r["started"],

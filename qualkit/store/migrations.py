@@ -161,4 +161,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (run_id, segment_id)
     );
     """,
+    # 2 — who runs a stage, so a run left 'running' by a process that is gone (killed, crashed,
+    # machine restarted) is shown as interrupted on the next start or status
+    """
+    ALTER TABLE runs ADD COLUMN pid INTEGER;
+    ALTER TABLE runs ADD COLUMN host TEXT;
+    ALTER TABLE runs ADD COLUMN process_start TEXT;
+    """,
 ]
