@@ -44,10 +44,16 @@ def test_binary_content_is_one_warning_and_no_attributes(tmp_path):
                           "no attributes used"]
 
 
-def test_a_csv_the_parser_rejects_is_one_warning(tmp_path):
-    t = table_for(tmp_path, b'file,region\na.txt,"North\n' + b"x" * 200_000 + b"\n")
+@pytest.mark.parametrize("data,line,why", [
+    (b'file,region\na.txt,North\nb.txt,"South\n' + b"x" * 200_000 + b"\n", 3, "field larger"),
+    (b'file,region\na.txt,"North\nb.txt,South\n', 2, "unexpected end of data"),
+    (b'file,region\na.txt,North\nb.txt,"So"uth\n', 3, "',' expected after '\"'"),
+])
+def test_a_csv_the_parser_rejects_is_one_warning_with_the_line(tmp_path, data, line, why):
+    t = table_for(tmp_path, data)
     assert t.by_file == {} and len(t.problems) == 1
-    assert t.problems[0].startswith("t/attributes.csv: not a readable CSV file")
+    assert t.problems[0].startswith(f"t/attributes.csv:{line}: not a readable CSV file (")
+    assert why in t.problems[0] and t.problems[0].endswith("; no attributes used")
 
 
 def test_rows_naming_missing_files_extra_fields_and_duplicated_columns(tmp_path):

@@ -57,21 +57,45 @@ def load_attributes(path: Path, shown: str | None = None) -> AttributeTable:
     table.problems.extend(f"{shown}: {w}" for w in decoded.warnings)
     try:
         _parse(decoded.text, shown, table)
-    except csv.Error as e:
-        table.problems.append(f"{shown}: not a readable CSV file ({e}); no attributes used")
+    except _CsvError as e:
+        table.problems.append(f"{shown}:{e.line}: not a readable CSV file ({e.reason}); no "
+                              "attributes used")
         table.by_file.clear()
         return table
     _check_files(path.parent, shown, table)
     return table
 
 
-def _parse(text: str, shown: str, table: AttributeTable) -> None:
+class _CsvError(Exception):
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line, self.reason = line, reason
+
+
+def _records(text: str):
+    """(first line number, fields) per CSV record; ``_CsvError`` names where one broke.
+
+    Excel's quoting with the delimiter of the header line (comma, semicolon or tab); strict,
+    so an unclosed quote is an error rather than a value running to the end of the file."""
     try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
-    header = [h.strip() for h in next(reader, [])]
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise _CsvError(start, str(e)) from None
+        yield start, row
+
+
+def _parse(text: str, shown: str, table: AttributeTable) -> None:
+    records = _records(text)
+    header = [h.strip() for h in next(records, (1, []))[1]]
     key_at = next((i for i, h in enumerate(header) if h.lower() in KEY_COLUMNS), None)
     if key_at is None:
         table.problems.append(f"{shown}: no 'file' column (the first row must name the "
@@ -80,16 +104,16 @@ def _parse(text: str, shown: str, table: AttributeTable) -> None:
     _check_header(header, shown, table)
     table.columns = [h for i, h in enumerate(header) if i != key_at and h]
     extra: list[int] = []
-    for row in reader:
+    for line, row in records:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
-            extra.append(reader.line_num)
+            extra.append(line)
         name = row[key_at].strip() if key_at < len(row) else ""
         if not name:
             continue
         if name in table.by_file:
-            table.problems.append(f"{shown}:{reader.line_num}: {name} is listed twice; the "
+            table.problems.append(f"{shown}:{line}: {name} is listed twice; the "
                                   "later row wins")
         values: dict[str, str] = {}
         for i, h in enumerate(header):
