@@ -26,6 +26,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
@@ -126,10 +127,12 @@ def _read_pdf(data: bytes) -> ReadResult:
     import pypdf
 
     try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not _decrypt_without_password(reader):
-            raise ReadError("password-protected or encrypted PDF — remove the password first")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with _quiet("pypdf"):  # "EOF marker not found" and the like: the reason below says it
+            reader = pypdf.PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not _decrypt_without_password(reader):
+                raise ReadError("password-protected or encrypted PDF — remove the password "
+                                "first")
+            pages = [page.extract_text() or "" for page in reader.pages]
     except ReadError:
         raise
     except Exception:  # pypdf raises many kinds on damaged files
@@ -138,6 +141,23 @@ def _read_pdf(data: bytes) -> ReadResult:
     if not text.strip():
         raise ReadError("PDF has no text layer (scanned?) — run OCR first")
     return ReadResult(text=text, turns=find_turns(text), format="pdf", meta={"pages": len(pages)})
+
+
+@contextmanager
+def _quiet(logger_name: str):
+    """A library's own warnings off while it reads: a damaged file is one line from qualkit."""
+    import logging
+    import warnings
+
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def _decrypt_without_password(reader) -> bool:
