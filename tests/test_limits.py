@@ -86,6 +86,21 @@ def test_a_docx_bomb_is_refused_before_it_is_parsed(project):
     assert reason.startswith("Word file would expand from") and "limits.docx_expansion" in reason
 
 
+@pytest.mark.parametrize("chunk", [7, 1 << 20])
+def test_a_docx_with_too_many_paragraphs_is_refused_before_it_is_parsed(tmp_path, monkeypatch,
+                                                                       chunk):
+    from qualkit.ingest import limits as limits_module
+    from qualkit.ingest.readers import read_file
+
+    monkeypatch.setattr(limits_module, "_CHUNK", chunk)  # tags across chunk boundaries too
+    path = docx_bomb(tmp_path / "many.docx", 201)
+    lax = Limits(docx_expansion=1_000_000, segments_per_document=100)
+    with pytest.raises(ReadError, match=r"^Word file has over 200 paragraphs, more than twice"):
+        read_file(path, lax)
+    assert len(read_file(path, Limits(docx_expansion=1_000_000,
+                                      segments_per_document=101)).turns) == 201
+
+
 def test_too_many_turns_are_refused_before_segmenting(project):
     p = settings(project, segments_per_document=100)
     write(p.root / "transcripts" / "many.txt", "".join(f"P{i % 2}: Yes {i}.\n" for i in range(500)))

@@ -15,7 +15,8 @@ the setting:
   text with no space at all over that length is not prose and is refused. spaCy's own ceiling
   is 1,000,000 characters, so the setting cannot go above it.
 - ``segments_per_document``: checked on the number of turns before segmenting (a cheap lower
-  bound, so a bomb is refused before the work) and on the segments after.
+  bound, so a bomb is refused before the work) and on the segments after; a .docx with over
+  twice as many paragraphs is refused before it is parsed (its tags counted in a stream).
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from qualkit.models import QualkitError, ReadError, Turn
 
 DOCX_EXPANSION_FLOOR = 10 * 1024 * 1024
 SPACY_MAX_CHARS = 1_000_000
+_CHUNK = 1 << 20  # bytes of document.xml read at a time when counting paragraphs
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)")
 
@@ -80,6 +82,28 @@ def check_docx_expansion(data: bytes, limits: Limits) -> None:
                         f"{expanded / 1024 / 1024:,.0f} MB ({ratio:,.0f} times, over the limit "
                         f"of {limits.docx_expansion:,}; a zip bomb?); if it is genuine, raise "
                         "limits.docx_expansion in qualkit.yaml")
+
+
+def check_docx_paragraphs(data: bytes, limits: Limits) -> None:
+    """Refuse a .docx with over twice ``segments_per_document`` paragraphs (empty ones count
+    too) by counting ``<w:p>`` tags in a stream, before python-docx builds the whole tree: a
+    barely compressed bomb passes the expansion check but not this one."""
+    import zipfile
+
+    limit = 2 * limits.segments_per_document
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("word/document.xml") as xml:
+            count, tail = 0, b""
+            while count <= limit and (chunk := xml.read(_CHUNK)):
+                block = tail + chunk  # a 5-byte tag cannot lie wholly in the 4-byte tail
+                count += block.count(b"<w:p>") + block.count(b"<w:p ")
+                tail = block[-4:]
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        return  # not a Word file, or a damaged one: the Word reader says so
+    if count > limit:
+        raise ReadError(f"Word file has over {limit:,} paragraphs, more than twice the limit "
+                        f"of {limits.segments_per_document:,} segments per document "
+                        "(limits.segments_per_document in qualkit.yaml); is this one transcript?")
 
 
 def check_segment_count(n: int, limits: Limits, what: str = "segments") -> None:

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Callable
 
 from qualkit.ingest.decode import decode, decode_text
-from qualkit.ingest.limits import Limits, check_docx_expansion, check_file_size
+from qualkit.ingest.limits import (Limits, check_docx_expansion, check_docx_paragraphs,
+                                   check_file_size)
 from qualkit.ingest.speakers import Label, accepted, find_turns, infer_role, match_label
 from qualkit.models import ReadError, ReadResult, Turn
 
@@ -60,6 +61,7 @@ def read_file(path: Path, limits: Limits | None = None, data: bytes | None = Non
         raise ReadError("file is empty")
     if suffix == ".docx":
         check_docx_expansion(data, limits)
+        check_docx_paragraphs(data, limits)
     return reader(data)
 
 
