@@ -204,3 +204,28 @@ def test_segments_n_0_on_the_sample_prints_speakerless_segments(tmp_path):
                        capture_output=True, text=True, env={**ENV, "COLUMNS": "300"})
     assert r.returncode == 0, r.stderr[-1000:]
     assert r.stdout.count("\n") > len(bare)
+
+
+def test_an_unexpected_error_in_one_file_skips_it_and_the_batch_goes_on(project, monkeypatch):
+    """A bug in a reader or a library refusing a text (spaCy's E088 once ended the batch):
+    that file is skipped, named with the error, its traceback kept for --debug."""
+    from qualkit.ingest import pipeline
+
+    real = pipeline.segment_document
+
+    def fragile(name, text, turns, settings):
+        if name == "b.txt":
+            raise ValueError("[E088] Text of length 1159999 exceeds maximum of 1000000.")
+        return real(name, text, turns, settings)
+
+    monkeypatch.setattr(pipeline, "segment_document", fragile)
+    for name in ("a.txt", "b.txt", "c.txt"):
+        write(project.root / "transcripts" / name, GOOD)
+    report = project.ingest()
+    assert report.added == ["transcripts/a.txt", "transcripts/c.txt"]
+    assert report.skipped == [("transcripts/b.txt", "qualkit could not process this file "
+                               "(ValueError: [E088] Text of length 1159999 exceeds maximum of "
+                               "1000000.); please report it")]
+    [(path, trace)] = report.errors
+    assert path == "transcripts/b.txt" and "Traceback" in trace and "fragile" in trace
+    assert project.store.integrity_ok() and project.store.runs()[0]["status"] == "partial"

@@ -107,7 +107,7 @@ class Ingester:
                 raise  # the store cannot be written: every later file would fail the same way
             except OSError as e:
                 report.skipped.append((shown, f"cannot read ({e.strerror or e})"))
-            except (Exception, RecursionError) as e:  # a bug, or a library refusing the text
+            except Exception as e:  # a bug, or a library refusing the text (MemoryError too)
                 report.skipped.append((shown, f"qualkit could not process this file "
                                               f"({type(e).__name__}: {_first_line(e)}); "
                                               "please report it"))
