@@ -39,7 +39,10 @@ class AnalysisSummary:
     model_id: str = ""
     themes: list[ThemesOutcome] = field(default_factory=list)
     top_suggestions: dict[str, int] = field(default_factory=dict)  # code -> segments (rank 1)
+    suggested: int = 0  # segments of speech given suggestions (the transcriber's marks are not)
     ingest: "IngestReport | None" = None
+    workbook: str = ""  # the Excel workbook written at the end
+    workbook_note: list[str] = field(default_factory=list)  # parts left out, or why none
 
 
 def run_analysis(p: "Project", report: "IngestReport | None" = None,
@@ -73,6 +76,13 @@ def run_analysis(p: "Project", report: "IngestReport | None" = None,
     say("Suggesting codes...")
     top = p.suggest(k=1)
     summary.top_suggestions = top["code_id"].value_counts().to_dict()
+    summary.suggested = int(top["segment_id"].nunique())
+    say("Writing the Excel workbook...")
+    try:
+        done = p.export_excel()
+        summary.workbook, summary.workbook_note = str(done.path), list(done.missing)
+    except QualkitError as e:
+        summary.workbook_note = [str(e)]
     return summary
 
 

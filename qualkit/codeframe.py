@@ -61,6 +61,16 @@ def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else f" (known fields: {', '.join(known)})"
 
 
+def check_code(frame: Codeframe, code_id: str) -> None:
+    """Raise a one-line error naming the closest codes when ``code_id`` is not in ``frame``."""
+    if code_id in frame.ids:
+        return
+    close = difflib.get_close_matches(code_id, frame.ids, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(close)}?" if close else \
+        " (`qualkit codeframe` lists the codes)"
+    raise QualkitError(f"no code {code_id!r} in the codeframe{hint}")
+
+
 def _mapping_items(node: yaml.MappingNode, where: str, problems: list[tuple[int, str]]):
     """(key, key_node, value_node) for each key; reports duplicate and non-text keys."""
     seen: dict[str, int] = {}
@@ -327,6 +337,28 @@ def dump_codeframe(cf: Codeframe, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def append_codes(path: str | Path, codes: list[Code]) -> Path:
+    """Add ``codes`` at the end of a codeframe file, keeping every byte already there (its
+    comments and order). Works when ``codes:`` is the file's last key, as qualkit writes it;
+    the result is loaded back, and on any problem the file is restored and the error raised."""
+    path = Path(path)
+    original = path.read_bytes()
+    entries = yaml.dump([_code_dict(c) for c in codes], Dumper=_Dumper, sort_keys=False,
+                        allow_unicode=True, width=92)
+    block = "".join(f"  {line}\n" if line else "\n" for line in entries.splitlines())
+    text = original.decode("utf-8")
+    path.write_text(text + ("" if text.endswith("\n") else "\n") + block, encoding="utf-8")
+    try:
+        merged = load_codeframe(path)
+        if not {c.id for c in codes} <= set(merged.ids):
+            raise CodeframeError([f"{path}: the new codes did not land in `codes:` (is it the "
+                                  "last key of the file?)"])
+    except BaseException:
+        path.write_bytes(original)
+        raise
     return path
 
 

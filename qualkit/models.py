@@ -35,6 +35,8 @@ class Turn:
     speaker: str | None = None
     role: str | None = None
     timestamp: str | None = None  # "00:01:02" or "00:01:02.500" as written in the source
+    party: str | None = None  # interviewer | participant | unknown, decided at ingest
+    nonspeech: bool = False  # a line that holds only annotations or an end mark
 
 
 @dataclass
@@ -121,7 +123,8 @@ class Segment:
     question: str | None = None
     timestamp: str | None = None
     seq: int = 0
-    flags: str = ""  # e.g. "short" when a fragment was flagged rather than merged
+    flags: str = ""  # "short" (a fragment flagged rather than merged) or "nonspeech"
+    party: str | None = None  # interviewer | participant | unknown (None for FOI answers)
 
 
 @dataclass(frozen=True)

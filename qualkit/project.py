@@ -12,6 +12,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .front.exports import ExportsMixin
+from .front.privacy import PrivacyMixin
+from .front.refi import RefiMixin
+from .front.team import TeamMixin
 from .models import Codeframe, Progress, QualkitError, ThemeRun
 from .segment import SegmentSettings
 from .settings import SETTINGS_FILE, TEMPLATE, load_settings
@@ -64,7 +68,7 @@ def open_project(root: str | Path = ".") -> "Project":
     return Project(root)
 
 
-class Project:
+class Project(TeamMixin, RefiMixin, PrivacyMixin, ExportsMixin):
     def __init__(self, root: str | Path):
         self.root = Path(root).resolve()
         self.settings: dict[str, Any] = load_settings(self.root)
@@ -129,9 +133,11 @@ class Project:
                              columns=["document", "name", "value"])
         if attrs.empty:
             return docs
+        from .ingest.report import namespaced
+
         wide = attrs.pivot(index="document", columns="name", values="value").reset_index()
         wide.columns.name = None
-        wide = wide.rename(columns={c: f"attr_{c}" for c in wide.columns if c in cols[1:]})
+        wide = wide.rename(columns={c: namespaced(c) for c in wide.columns if c != "document"})
         return docs.merge(wide, on="document", how="left")
 
     def segments(self, document: str | None = None, speaker: str | None = None,
@@ -139,7 +145,7 @@ class Project:
         import pandas as pd
 
         cols = ["segment_id", "document", "unit", "speaker", "question", "start", "end",
-                "text", "role", "timestamp", "flags"]
+                "text", "role", "timestamp", "flags", "party"]
         rows = [dict(r) for r in self.store.segments(active_only=not include_retired)]
         df = pd.DataFrame(rows, columns=cols + ["seq", "active"])
         if document is not None:
@@ -163,6 +169,43 @@ class Project:
 
     def document_text(self, document: str) -> str:
         return self.store.document_text(self.resolve_document(document))
+
+    # -- transcripts: speakers, parties, annotations, settings changes (issue #8) ----------
+    def speech(self) -> "pd.DataFrame":
+        """Active segments that are speech: what is themed and suggested for (segments
+        flagged "nonspeech", the transcriber's marks, are left out)."""
+        segs = self.segments()
+        return segs[segs["flags"].fillna("") != "nonspeech"].reset_index(drop=True)
+
+    def speakers(self) -> "pd.DataFrame":
+        """Each speaker of each transcript: document, speaker, party, segments, roles, reason."""
+        import pandas as pd
+
+        from .ingest.speaker_table import COLUMNS, speaker_rows
+
+        return pd.DataFrame(speaker_rows(self.store), columns=COLUMNS)
+
+    def set_speaker_party(self, speaker: str, party: str,
+                          document: str | None = None) -> dict[str, int]:
+        """Set a speaker's party (interviewer | participant | unknown) in one document or in
+        all; kept across re-ingest. Returns {document: segments whose party changed}."""
+        from .ingest.speaker_table import set_party
+
+        doc = self.resolve_document(document) if document else None
+        return set_party(self.store, speaker, party, self.segment_settings.interviewers, doc)
+
+    def annotations(self, document: str | None = None) -> "pd.DataFrame":
+        """The transcriber's marks kept in the text: document, start, end, kind, text."""
+        from .ingest.speaker_table import annotation_frame
+
+        return annotation_frame(self.store, self.resolve_document(document) if document
+                                else None)
+
+    def pending_changes(self) -> dict[str, list[str]]:
+        """Segmentation settings changed since the last ingest -> documents it will re-read."""
+        from .ingest.pipeline import pending_changes
+
+        return pending_changes(self.store.documents(), self.segment_settings)
 
     # -- codeframe and coding -------------------------------------------------------------
     @property
@@ -200,7 +243,9 @@ class Project:
     def code(self, segment_id: str, code_id: str, coder: str | None = None,
              memo: str | None = None, source: str = "manual") -> bool:
         """Apply a code to a segment; idempotent. True when something new was saved."""
-        self.codeframe()
+        from .codeframe import check_code
+
+        check_code(self.codeframe(), code_id)
         return self.store.add_coding(segment_id, code_id, self._coder(coder), memo, source)
 
     def uncode(self, segment_id: str, code_id: str, coder: str | None = None) -> bool:
@@ -263,8 +308,8 @@ class Project:
 
     def run_themes(self, progress: "Progress | None" = None, **options: Any) -> ThemeRun:
         """Fit and store candidate themes. Options: ThemeParams fields (min_cluster_size,
-        n_neighbors, reassign_outliers, ...) and filters (kind, role, speaker, question,
-        where={attribute: value}, include_interviewer, include_short)."""
+        n_neighbors, reassign_outliers, ...) and filters (kind, party (or role), speaker,
+        question, where={attribute: value}, include_interviewer, include_short)."""
         from .themes.runs import make_params, run_themes
         from .themes.select import FILTERS, select_segments
 
@@ -306,12 +351,13 @@ class Project:
         from .suggest import parent_map, suggest
 
         k = k or int(self.settings["suggest"]["k"])
-        segs = self.segments()
+        segs = self.speech()
         if segment_ids is not None:
-            unknown = set(segment_ids) - set(segs["segment_id"])
+            unknown = set(segment_ids) - set(self.segments()["segment_id"])
             if unknown:
                 raise ProjectError(f"no segment with id {sorted(unknown)[0]!r}")
-            segs = segs.set_index("segment_id").loc[list(segment_ids)].reset_index()
+            wanted = [i for i in segment_ids if i in set(segs["segment_id"])]
+            segs = segs.set_index("segment_id").loc[wanted].reset_index()
         code_ids, cvecs = self.code_vectors()
         vecs, _ = self.vectors(list(segs["text"]))
         coded = self.codings(coder).merge(self.segments(include_retired=True)[
@@ -340,7 +386,10 @@ class Project:
             rows.append(row)
         return pd.DataFrame(rows, columns=cols)
 
-    def foi_tally(self, by: str | None = "authority_type") -> "pd.DataFrame":
+    def foi_tally(self, by: str | None = "authority_type",
+                  question: str | None = None) -> "pd.DataFrame":
+        """Counts and percentages per question, option and group, one base per question
+        (``qualkit.foi.tally``); ``question`` keeps one question's rows."""
         from .foi.tally import tally
 
         docs = self.documents()
@@ -350,7 +399,11 @@ class Project:
             have = ", ".join(c for c in docs.columns if c not in base) or "none"
             raise ProjectError(f"no attribute {by!r} on the FOI letters (their attributes: "
                                f"{have})")
-        return tally(self.foi_answers(), docs, by=by)
+        out = tally(self.foi_answers(), docs, by=by)
+        if question is not None and question not in set(out["question"]):
+            raise ProjectError(f"no FOI question {question!r} (questions: "
+                               f"{', '.join(dict.fromkeys(out['question'])) or 'none'})")
+        return out if question is None else out[out["question"] == question]
 
     def foi_letter(self, letter: str) -> tuple["pd.DataFrame", "pd.DataFrame"]:
         """One letter's answers, each with the text it was read from, and its free text."""
@@ -364,21 +417,11 @@ class Project:
         return answers, segs[["segment_id", "question", "start", "end", "text"]]
 
     # -- status -----------------------------------------------------------------------------
-    def status(self) -> dict[str, Any]:
+    def status(self, stage: str | None = None, status: str | None = None,
+               last: int = 10) -> dict[str, Any]:
+        """Counts, coders, the last runs (of one ``stage``/``status`` if given), settings
+        changed since the last ingest and speakers of unknown party (``qualkit.status``)."""
+        from .status import project_status
+
         self.store.reap_dead_runs()  # runs whose process was killed show as interrupted
-        counts = self.store.counts()
-        runs = [
-            {"id": r["id"], "stage": r["stage"], "started": r["started"],
-             "status": r["status"], "params": json.loads(r["params"]),
-             "summary": json.loads(r["summary"])}
-            for r in self.store.runs(limit=10)
-        ]
-        by_coder: dict[str, int] = {}
-        for r in self.store.codings():
-            by_coder[r["coder"]] = by_coder.get(r["coder"], 0) + 1
-        done: dict[str, int] = {}
-        for r in self.store.done():
-            done[r["coder"]] = done.get(r["coder"], 0) + 1
-        return {"root": str(self.root), "counts": counts, "codings_by_coder": by_coder,
-                "documents_done": done,
-                "runs": runs, "codes_retired": self.store.get_setting("codes_retired", [])}
+        return project_status(self, stage=stage, status=status, last=last)

@@ -5,6 +5,11 @@ a speaker turn; ids are stable across re-runs of unchanged text (they hash the d
 unit, speaker, text and the text's occurrence number, not offsets, so an edit elsewhere in the
 document leaves them alone).
 
+Units come from ``ingest.transcript``: speech units are cut into sentences (or kept whole as
+turns); a non-speech unit (``[Interruption – phone rings]``, ``END OF TRANSCRIPT``) is one
+segment flagged ``nonspeech``, and so is a sentence that holds only annotations. Each segment
+carries its unit's ``party``, decided at ingest (``ingest.parties``); nothing here decides it.
+
 spaCy is imported inside ``_nlp``: a blank English pipeline with the rule-based sentencizer
 (no model download), or a pipeline the user installed and named in the project settings.
 """
@@ -17,10 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .ingest.annotations import is_speech
 from .models import QualkitError, Segment, Turn
 
 # bump when segmentation rules change: documents are then re-segmented on the next ingest
-SEGMENTER_VERSION = 3
+SEGMENTER_VERSION = 4
 UNITS = ("sentence", "turn")
 SHORT_POLICIES = ("merge", "flag", "keep")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -34,7 +40,7 @@ class SegmentSettings:
     short_words: int = 3  # a sentence with fewer words than this is a short fragment
     short_policy: str = "merge"  # merge into a neighbour in the same turn | flag | keep
     spacy_model: str | None = None  # an installed spaCy pipeline; None = blank English
-    interviewers: tuple[str, ...] = ()  # speaker names whose turns get role "interviewer"
+    interviewers: tuple[str, ...] = ()  # speakers who are interviewers (see ingest.parties)
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -45,9 +51,46 @@ class SegmentSettings:
                 f"unknown short_policy {self.short_policy!r}; use one of {SHORT_POLICIES}"
             )
 
+    def as_dict(self) -> dict[str, object]:
+        """What segmentation and parties depend on, as stored with each document."""
+        return {"version": SEGMENTER_VERSION, "unit": self.unit, "short_words": self.short_words,
+                "short_policy": self.short_policy, "spacy_model": self.spacy_model,
+                "interviewers": sorted(self.interviewers)}
+
     def fingerprint(self) -> str:
         return (f"v{SEGMENTER_VERSION}|{self.unit}|{self.short_words}|{self.short_policy}|"
                 f"{self.spacy_model or ''}|{','.join(sorted(self.interviewers))}")
+
+
+def parse_fingerprint(fingerprint: str | None) -> dict[str, object]:
+    """A stored fingerprint back into ``SegmentSettings.as_dict()`` form ({} if unreadable)."""
+    parts = (fingerprint or "").split("|")
+    if len(parts) != 6 or not parts[0].startswith("v") or not parts[2].isdigit():
+        return {}
+    return {"version": int(parts[0][1:]) if parts[0][1:].isdigit() else parts[0][1:],
+            "unit": parts[1], "short_words": int(parts[2]), "short_policy": parts[3],
+            "spacy_model": parts[4] or None,
+            "interviewers": [n for n in parts[5].split(",") if n]}
+
+
+def describe_changes(old: dict[str, object], new: dict[str, object]) -> list[str]:
+    """In words, what differs between two ``as_dict()`` settings."""
+    if not old:
+        return ["segmentation settings not recorded (an older qualkit)"]
+    out = []
+    for key, value in new.items():
+        if old.get(key) != value:
+            if key == "version":
+                out.append(f"qualkit's segmentation rules (version {old.get(key)} → {value})")
+            else:
+                out.append(f"segment.{key} ({_shown(old.get(key))} → {_shown(value)})")
+    return out
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return "none" if value is None else str(value)
 
 
 @lru_cache(maxsize=4)
@@ -162,6 +205,14 @@ def _merge_short(spans: list[tuple[int, int]], text: str, min_words: int) -> lis
     return merged
 
 
+def _flags(text: str, unit: Turn, settings: SegmentSettings) -> str:
+    if unit.nonspeech or not is_speech(text):
+        return "nonspeech"
+    if settings.short_policy != "keep" and word_count(text) < settings.short_words:
+        return "short"
+    return ""
+
+
 def segment_document(
     document: str,
     text: str,
@@ -170,23 +221,19 @@ def segment_document(
 ) -> list[Segment]:
     """Cut one document into segments under ``settings``."""
     units = _units_of(text, turns)
+    speech = [u for u in units if not u.nonspeech]
     if settings.unit == "turn":
-        per_unit = [[(u.start, u.end)] for u in units]
+        cut = {id(u): [(u.start, u.end)] for u in speech}
     else:
-        per_unit = _sentence_spans(text, units, _nlp(settings.spacy_model))
+        spans = _sentence_spans(text, speech, _nlp(settings.spacy_model))
         if settings.short_policy == "merge":
-            per_unit = [_merge_short(spans, text, settings.short_words) if spans else spans
-                        for spans in per_unit]
+            spans = [_merge_short(s, text, settings.short_words) if s else s for s in spans]
+        cut = {id(u): s for u, s in zip(speech, spans)}
     segments: list[Segment] = []
     seen: Counter[tuple[str | None, str]] = Counter()
-    named = {n.strip().lower() for n in settings.interviewers}
-    for unit, spans in zip(units, per_unit):
-        role = "interviewer" if (unit.speaker or "").lower() in named else unit.role
-        for a, b in spans:
+    for unit in units:
+        for a, b in cut.get(id(unit), [(unit.start, unit.end)]):
             seg_text = text[a:b]
-            flags = ""
-            if settings.short_policy != "keep" and word_count(seg_text) < settings.short_words:
-                flags = "short"
             key = (unit.speaker, seg_text)
             occurrence = seen[key]
             seen[key] += 1
@@ -199,10 +246,11 @@ def segment_document(
                     end=b,
                     text=seg_text,
                     speaker=unit.speaker,
-                    role=role,
+                    role=unit.role,
                     timestamp=unit.timestamp,
                     seq=len(segments),
-                    flags=flags,
+                    flags=_flags(seg_text, unit, settings),
+                    party=unit.party,
                 )
             )
     return segments

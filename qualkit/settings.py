@@ -41,6 +41,11 @@ DEFAULTS: dict[str, Any] = {
         "paragraph_chars": 100_000,  # longer text without a speaker change is cut (max 1,000,000)
         "segments_per_document": 50_000,
     },
+    "privacy": {
+        # people to redact in exports besides the speakers (whose names are always redacted
+        # with --redact): a name, or a list of one person's names, e.g. [Ellie Hart, Ellie]
+        "names": [],
+    },
 }
 
 TEMPLATE = """\
@@ -54,7 +59,8 @@ segment:
   short_policy: merge              # ...and are merged into a neighbour | flag | keep
   spacy_model: null                # an installed spaCy pipeline; default: blank English
   interviewers: []                 # speakers who are interviewers, e.g. [Joanna Pryce]
-                                   # (Interviewer:, I:, Q: and (Researcher) are known already)
+                                   # (Interviewer:, I:, Q: and (Researcher) are known already;
+                                   # `qualkit speakers --set NAME interviewer` also works)
 embed:
   backend: onnx-int8               # onnx-int8 (fast) | onnx-fp32 | torch-fp32 (exact)
   model_path: null                 # a local sentence-transformers model folder
@@ -66,6 +72,9 @@ limits:                            # ingest refuses a file over a limit, naming 
   docx_expansion: 100              # a .docx may unzip to this many times its size (zip bombs)
   paragraph_chars: 100000          # longer text without a speaker change is cut (max 1000000)
   segments_per_document: 50000
+privacy:
+  names: []                        # people to redact in exports (speakers always are), e.g.
+                                   # [Ellie Hart, [Sam Jones, Sam]] (a list: one person)
 """
 
 

@@ -125,14 +125,21 @@ def test_a_closing_straight_quote_stays_with_its_sentence():
                                       "So we went."]
 
 
-def test_named_interviewers_get_the_interviewer_role():
+def test_named_interviewers_get_the_interviewer_party():
+    # issue #8 moved this decision out of segmentation: who interviews is decided once, at
+    # ingest (ingest.parties), and stored as `party`; the written role stays as written
+    from qualkit.ingest.parties import decide_parties
+
     text = "Joanna Pryce: What holds linkage back?\nDana Whitlock: Governance, mostly.\n"
     turns = turns_of(text, ["Joanna Pryce", "Dana Whitlock"])
     plain = segment_document("d.txt", text, turns)
     named = segment_document("d.txt", text, turns,
                              SegmentSettings(interviewers=("joanna pryce",)))
-    assert [s.role for s in plain] == [None, None]
-    assert [s.role for s in named] == ["interviewer", None]
+    assert [s.role for s in plain] == [None, None] == [s.role for s in named]
+    parties = decide_parties({"Joanna Pryce": set(), "Dana Whitlock": set()}, {},
+                             interviewers=("joanna pryce",))
+    assert {k: d.party for k, d in parties.items()} == {"Joanna Pryce": "interviewer",
+                                                         "Dana Whitlock": "participant"}
     assert SegmentSettings().fingerprint() != SegmentSettings(interviewers=("x",)).fingerprint()
 
 

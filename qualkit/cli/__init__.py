@@ -5,10 +5,16 @@ commands on it. Exit codes are documented in ``app.py`` and the README.
 """
 from __future__ import annotations
 
-# registering order is the order of --help: project first, then analysis, then FOI
+# registering order is the order of --help: project first, then analysis, then FOI,
+# then exports
 from qualkit.cli import project_cmds  # noqa: F401,I001
+from qualkit.cli import speakers  # noqa: F401,I001
 from qualkit.cli import analysis  # noqa: F401,I001
+from qualkit.cli import team  # noqa: F401,I001
 from qualkit.cli import foi  # noqa: F401,I001
+from qualkit.cli import exchange  # noqa: F401,I001
+from qualkit.cli import privacy  # noqa: F401,I001
+from qualkit.cli import exports  # noqa: F401,I001
 from qualkit.cli.app import (EXIT_CRASH, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL,
                              app)
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 from typing import Optional
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, err, open_current, out,
-                             step_reporter)
+from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, err, escape, open_current,
+                             out, step_reporter, warn_pending)
 from qualkit.models import QualkitError
 
 
@@ -28,7 +27,9 @@ def themes(
                                                    help="Smallest theme (HDBSCAN)."),
     reassign_outliers: bool = typer.Option(False, "--reassign-outliers",
                                            help="Put outliers into their nearest theme."),
-    role: Optional[str] = typer.Option(None, "--role", help="Only this speaker role."),
+    party: Optional[str] = typer.Option(None, "--party", "--role",
+                                        help="Only this party: interviewer, participant or "
+                                             "unknown (see `qualkit speakers`)."),
     question: Optional[str] = typer.Option(None, "--question",
                                            help="Only this FOI question (e.g. q4_uses)."),
     kind: Optional[str] = typer.Option(None, "--kind", help="transcript or foi."),
@@ -37,8 +38,9 @@ def themes(
     include_interviewer: bool = typer.Option(False, "--include-interviewer"),
 ) -> None:
     """Find candidate themes (BERTopic on cached vectors) and store the run."""
-    options: dict = {"reassign_outliers": reassign_outliers, "role": role, "question": question,
-                     "kind": kind, "include_interviewer": include_interviewer}
+    options: dict = {"reassign_outliers": reassign_outliers, "party": party,
+                     "question": question, "kind": kind,
+                     "include_interviewer": include_interviewer}
     if min_cluster_size is not None:
         options["min_cluster_size"] = min_cluster_size
     if where:
@@ -48,9 +50,26 @@ def themes(
         options["where"] = dict(pairs)
     options = {k: v for k, v in options.items() if v not in (None, False)}
     p = open_current()
+    warn_pending(p)
     with bar("Embedding") as b:
         run = p.run_themes(progress=step_reporter(b), **options)
     print_themes(p, run)
+    _left_out(p, options)
+
+
+def _left_out(p, options: dict) -> None:
+    """Say when speakers of unknown party were left out by a --party filter."""
+    if options.get("party") in (None, "unknown"):
+        return
+    segs = p.speech()
+    if options.get("kind"):
+        segs = segs.merge(p.documents()[["document", "kind"]], on="document")
+        segs = segs[segs["kind"] == options["kind"]]
+    unknown = segs[segs["party"] == "unknown"]
+    if len(unknown):
+        docs = ", ".join(sorted(set(unknown["document"])))
+        err.print(f"[yellow]note:[/] {len(unknown)} segments whose speaker's party is unknown "
+                  f"were left out ({escape(docs)}); `qualkit speakers` shows them")
 
 
 def print_themes(p, run) -> None:
@@ -68,7 +87,7 @@ def print_themes(p, run) -> None:
         rep = texts.get(r.representative[0], "") if len(r.representative) else ""
         t.add_row(str(r.theme_id), str(r.size), f"{r.doc_share:.0%}",
                   escape(", ".join(r.keywords[:6])),
-                  f"{r.resembles_code} ({r.score:.2f})" if r.resembles_code else "",
+                  f"{escape(r.resembles_code)} ({r.score:.2f})" if r.resembles_code else "",
                   f"“{escape(clip(rep, 160))}”")
     out.print(t)
     for m in run.messages:
@@ -83,26 +102,39 @@ def suggest(
                                     help="Suggestions per segment (default: suggest.k)."),
     limit: int = typer.Option(20, "--limit", "-n", help="Segments to show (0 = all)."),
 ) -> None:
-    """Ranked code suggestions for segments (never applied: you decide)."""
+    """Ranked code suggestions for segments of speech (never applied: you decide)."""
     p = open_current()
+    warn_pending(p)
+    speech = p.speech()
     ids = list(segment) if segment else None
     if ids is None and doc:
-        ids = list(p.segments(document=doc)["segment_id"])
+        ids = list(speech[speech["document"] == p.resolve_document(doc)]["segment_id"])
     if ids is None:
-        ids = list(p.segments()["segment_id"])
+        ids = list(speech["segment_id"])
     total = len(ids)
     if limit:
         ids = ids[:limit]
     df = p.suggest(segment_ids=ids, k=k)
-    texts = p.segments().set_index("segment_id")["text"]
-    t = Table("segment", "text", "suggestions", expand=True)
-    for sid, group in df.groupby("segment_id", sort=False):
-        lines = "\n".join(f"{r.rank}. [cyan]{r.code_id}[/] {r.score:.2f} "
-                          f"[dim]{escape(r.evidence)}[/]" for r in group.itertuples(index=False))
-        t.add_row(sid, escape(texts.get(sid, "")), lines)
-    out.print(t)
+    out.print(_suggestion_table(df, p.segments().set_index("segment_id")["text"]))
     if limit and total > limit:
         out.print(f"{limit} of {total} segments shown (--limit 0 for all).")
+
+
+def _suggestion_table(df, texts) -> Table:
+    """Segment, text, suggestions; below 110 columns the suggestions go under the text, so
+    neither the text nor a code id is squeezed."""
+    wide = out.width >= 110
+    t = Table(expand=True)
+    t.add_column("segment", no_wrap=True, style="dim")
+    t.add_column("text", ratio=3) if wide else t.add_column("text and suggestions", ratio=1)
+    if wide:
+        t.add_column("suggestions", ratio=2, overflow="fold")
+    for sid, group in df.groupby("segment_id", sort=False):
+        lines = "\n".join(f"{r.rank}. [cyan]{escape(r.code_id)}[/] {r.score:.2f} "
+                          f"[dim]{escape(r.evidence)}[/]" for r in group.itertuples(index=False))
+        text = escape(texts.get(sid, ""))
+        t.add_row(sid, text, lines) if wide else t.add_row(sid, f"{text}\n{lines}")
+    return t
 
 
 @app.command()
@@ -115,7 +147,7 @@ def analyse() -> None:
     report = run_ingest(p, None)
     print_ingest(report)
     with bar("Working") as b:
-        summary = run_analysis(p, report, say=lambda m: err.print(f"[dim]{m}[/]"),
+        summary = run_analysis(p, report, say=lambda m: err.print(f"[dim]{escape(m)}[/]"),
                                progress=step_reporter(b))
     print_summary(summary)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_PARTIAL)
@@ -134,19 +166,26 @@ def print_summary(s) -> None:
               f"vectors (unchanged texts come from the cache; model {escape(s.model_id)}).")
     for outcome in s.themes:
         if outcome.run is None:
-            out.print(f"Themes in the {outcome.label}: none ({escape(outcome.error)}).")
+            out.print(f"Themes in the {escape(outcome.label)}: none "
+                      f"({escape(outcome.error)}).")
             continue
         run = outcome.run
         out.print(f"Themes in the {outcome.label}: {len(run.themes)} candidate themes from "
                   f"{run.segments} segments ({run.method}; {len(run.outliers)} outliers; "
                   f"run {run.run_id}).")
         for r in run.themes.head(8).itertuples(index=False):
-            code = f" ~ {r.resembles_code}" if r.resembles_code else ""
+            code = f" ~ {escape(r.resembles_code)}" if r.resembles_code else ""
             out.print(f"  #{r.theme_id} ({r.size}): {escape(', '.join(r.keywords[:5]))}{code}")
         if len(run.themes) > 8:
             out.print(f"  ... and {len(run.themes) - 8} more (qualkit themes shows them all)")
         for m in run.messages:
             out.print(f"  note: {escape(m)}")
-    parts = ", ".join(f"{code} ({n})" for code, n in list(s.top_suggestions.items())[:5])
-    out.print(f"Suggestions: a ranked code for each of {s.segments} segments (none applied); "
+    parts = escape(", ".join(f"{code} ({n})" for code, n in list(s.top_suggestions.items())[:5]))
+    out.print(f"Suggestions: a ranked code for each of {s.suggested} segments of speech (none "
+              "applied); "
               f"most suggested: {parts}.")
+    if s.workbook:
+        out.print(f"Workbook: {escape(s.workbook)} (matrices, themes, FOI tallies with charts, "
+                  "codebook; `qualkit export excel` writes it again).")
+    for note in s.workbook_note:
+        out.print(f"  [dim]{escape(note)}[/]")

@@ -3,24 +3,50 @@
 Exit codes: 0 all done; 1 done, but some input was skipped (each named with its reason);
 2 nothing done because of a problem the user can fix (message on one line); 3 qualkit itself
 failed (an unexpected error: one line, and ``--debug`` shows the traceback); 130 interrupted.
-Everything a user wrote (transcript text, names, codes) is printed escaped, so ``[laughs]`` or
-``[/]`` in a transcript shows as written instead of being read as markup.
+Everything a user wrote (transcript text, names, codes) is printed through ``escape``, so
+``[laughs]``, ``[/]``, ``C:\\data\\[2023]`` or a trailing backslash in a transcript show as
+written instead of being read as markup (rich's own ``escape`` drops the backslash of
+``\\[2023]`` and doubles a trailing one); emoji codes such as ``:joy:`` stay text too.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from qualkit.models import QualkitError, Step
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR, EXIT_CRASH, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# emoji off too: ":joy:" in a transcript prints as written, not as an emoji
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+out = Console(highlight=False, soft_wrap=True, emoji=False)
 state: dict[str, Any] = {"project": Path("."), "debug": False}
+_TAG = re.compile(r"\[[a-z#/@][^[]*?\]")  # what rich's markup parser reads as a tag
+
+
+def escape(text: object) -> str:
+    """Markup that prints ``text`` exactly as written, whatever markup comes after it.
+
+    Rich reads ``[x]`` as a tag and ``\\[`` as an escaped bracket: a bracket that would start
+    a tag gets its preceding backslashes doubled plus one, any other bracket after backslashes
+    one more backslash, and trailing backslashes are closed off with an empty tag so that the
+    markup we add next cannot be swallowed."""
+    text = str(text)
+
+    def one(m: re.Match[str]) -> str:
+        k = len(m.group(1))
+        if _TAG.match(text, m.end() - 1):
+            return "\\" * (2 * k + 1) + "["
+        return "\\" * (k + 1) + "[" if k else "["
+
+    out = re.sub(r"(\\*)\[", one, text)
+    tail = re.search(r"\\+$", out)
+    if tail:
+        out = out[:tail.start()] + "\\" * (2 * len(tail.group())) + "[dim][/dim]"
+    return out
 
 
 class _Group(typer.core.TyperGroup):
@@ -38,8 +64,16 @@ class _Group(typer.core.TyperGroup):
         except KeyboardInterrupt:
             err.print("interrupted; everything saved so far is kept")
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:  # `qualkit foi tally --csv | head`: the reader had enough
+            import os
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(EXIT_OK) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # `qualkit ... | head`: the reader left; nothing to report
+            raise typer.Exit(EXIT_OK) from None
         except Exception as e:  # a bug in qualkit, not the user's doing
             if state["debug"] or isinstance(e, typer.BadParameter):
                 raise
@@ -95,3 +129,20 @@ def step_reporter(progress_bar):
 
 def clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def coder_or_fail(p, coder: str | None) -> str:
+    """The coder for a CLI command: --coder, else `coder:` in qualkit.yaml, else one line."""
+    coder = coder or p.settings.get("coder")
+    if not coder:
+        raise QualkitError("say who is coding: pass --coder NAME (or set `coder:` in "
+                           "qualkit.yaml)")
+    return coder
+
+
+def warn_pending(p) -> None:
+    """Say when segmentation settings changed since the last ingest (and what it re-reads)."""
+    for why, docs in p.pending_changes().items():
+        err.print(f"[yellow]changed since the last ingest:[/] {escape(why)}; "
+                  f"`qualkit ingest` will read {len(docs)} document"
+                  f"{'s' * (len(docs) != 1)} again (codings follow their text)")

@@ -1,11 +1,20 @@
-"""``qualkit foi``: answers read from each letter, and tallies."""
+"""``qualkit foi``: answers read from each letter, and tallies.
+
+A tally is printed one table per question: options and groups (the longer list down the
+page), each cell "count (percent)", and the base every percentage of a group uses (the
+letters in the group asked the question, unclear and refused included). ``--csv`` writes the
+long table (question, option, group, count, denominator, percent) for a spreadsheet.
+"""
 from __future__ import annotations
 
+import math
+from typing import Optional
+
 import typer
-from rich.markup import escape
+from rich import box
 from rich.table import Table
 
-from qualkit.cli.app import app, open_current, out
+from qualkit.cli.app import app, escape, open_current, out
 
 foi_app = typer.Typer(help="FOI letters: answers read from each letter, and tallies.",
                       no_args_is_help=True)
@@ -13,18 +22,62 @@ app.add_typer(foi_app, name="foi")
 
 
 @foi_app.command("tally")
-def foi_tally(by: str = typer.Option("authority_type", "--by",
-                                     help="Attribute to group by ('none' for totals only).")) -> None:
-    """Counts and percentages of authorities per question and option."""
-    df = open_current().foi_tally(by=None if by.lower() == "none" else by)
+def foi_tally(
+    by: str = typer.Option("authority_type", "--by",
+                           help="Attribute to group councils by ('none' for totals only)."),
+    question: Optional[str] = typer.Option(None, "--question", "-q",
+                                           help="Only this question (e.g. q1_link_edu_social)."),
+    csv: bool = typer.Option(False, "--csv", help="Write the tally as CSV to the output."),
+) -> None:
+    """Counts and percentages of authorities per question and option; ICBs apart."""
+    from qualkit.foi.tally import BASE_NOTE
+
+    df = open_current().foi_tally(by=None if by.lower() == "none" else by, question=question)
+    if csv:
+        import sys
+
+        df.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
     if df.empty:
         out.print("No FOI answers yet: put letters in foi/ and run qualkit ingest.")
         return
-    t = Table("question", "option", "group", "count", "of", "%")
-    for r in df.itertuples(index=False):
-        t.add_row(r.question, r.option, escape(str(r.group)), str(r.count), str(r.denominator),
-                  f"{r.percent:.1f}")
-    out.print(t)
+    for q, qdf in df.groupby("question", sort=False):
+        out.print(_question_table(q, qdf))
+        out.print()
+    out.print(f"[dim]{escape(BASE_NOTE)}.[/]")
+
+
+def _question_table(q: str, qdf) -> Table:
+    """Options x groups (or groups x options, whichever is narrower), "count (percent)" in
+    each cell and the base of every group; two-line cells when the terminal is narrow."""
+    options, groups = list(dict.fromkeys(qdf["option"])), list(dict.fromkeys(qdf["group"]))
+    bases = qdf.drop_duplicates("group").set_index("group")["denominator"]
+    cells = {(r.option, r.group): (r.count, r.percent) for r in qdf.itertuples(index=False)}
+    by_group = len(groups) > len(options)  # the longer list goes down the page
+    rows, cols = (groups, options) if by_group else (options, groups)
+    label = max(map(len, rows + ["base (letters)"]))
+    one_line = label + len(cols) * 13 + 4 <= out.width
+    t = Table(box=None, title=escape(q), title_justify="left", title_style="bold",
+              header_style="bold underline", pad_edge=False)
+    t.add_column("group" if by_group else "option", no_wrap=True, min_width=min(label, 22))
+    for c in cols:
+        t.add_column(escape(c), justify="right", min_width=6, overflow="fold")
+    if by_group:
+        t.add_column("base", justify="right", style="bold")
+    for r in rows:
+        found = [cells.get((c, r) if by_group else (r, c)) for c in cols]
+        shown = [_cell(*x, one_line) if x else "" for x in found]
+        style = "dim" if r in ("unclear", "refused") else None
+        t.add_row(escape(r), *shown, *([str(bases[r])] if by_group else []), style=style)
+    if not by_group:
+        t.add_row("base (letters)", *[str(bases[g]) for g in groups], style="bold")
+    return t
+
+
+def _cell(count: int, pct: float, one_line: bool) -> str:
+    if math.isnan(pct):
+        return str(count)
+    return f"{count} ({pct:.1f}%)" if one_line else f"{count}\n{pct:.1f}%"
 
 
 @foi_app.command("show")
@@ -32,14 +85,25 @@ def foi_show(letter: str = typer.Argument(..., help="Letter name (or part of it)
     """What was read from one letter, beside the text it was read from."""
     p = open_current()
     answers, free = p.foi_letter(letter)
-    t = Table("question", "answer", "options", "qualifier", "conf.", "read from", expand=True,
-              title=escape(p.resolve_document(letter)), title_justify="left")
+    refused = answers[answers["answer"] == "refused"]
+    if len(refused):
+        r = refused.iloc[0]
+        out.print(f"[bold red]Refused[/]: {escape(r['qualifier'])} ({len(refused)} questions "
+                  f"not answered) — “{escape(r['evidence'])}”")
+    t = Table(expand=True, title=escape(p.resolve_document(letter)), title_justify="left")
+    t.add_column("question", no_wrap=True)
+    t.add_column("answer", ratio=1, overflow="fold")
+    t.add_column("conf.", no_wrap=True)
+    t.add_column("read from", ratio=2)
     for r in answers.itertuples(index=False):
-        t.add_row(r.question, r.answer, ", ".join(r.options), escape(r.qualifier),
-                  f"{r.confidence:.2f}", f"[dim]{r.start}-{r.end}[/] {escape(r.evidence)}")
+        said = "; ".join(x for x in (", ".join(r.options), r.qualifier) if x)
+        answer = escape(r.answer) + (f": {escape(said)}" if said else "")
+        where = "(the refusal above)" if r.answer == "refused" else escape(r.evidence)
+        t.add_row(escape(r.question), answer, f"{r.confidence:.2f}",
+                  f"[dim]{r.start}-{r.end}[/] {where}")
     out.print(t)
     if len(free):
         f = Table("question", "free text (segments to code)", expand=True)
         for r in free.itertuples(index=False):
-            f.add_row(r.question or "", escape(r.text))
+            f.add_row(escape(r.question or ""), escape(r.text))
         out.print(f)

@@ -5,11 +5,13 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
+from rich import box
 from rich.table import Table
 
-from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, err, open_current, out,
-                             state, step_reporter)
+from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, coder_or_fail, err, escape,
+                             open_current, out, state, step_reporter, warn_pending)
+
+MOVES_SHOWN = 15
 
 
 @app.command()
@@ -29,6 +31,9 @@ def run_ingest(p, paths: list[Path] | None):
 
 def print_ingest(report) -> None:
     s = report.summary()
+    for why, docs in report.resegmented.items():
+        out.print(f"Changed since the last ingest: {escape(why)}; read again: "
+                  f"{len(docs)} document{'s' * (len(docs) != 1)}.")
     out.print(f"Ingest: {s['added']} added, {s['updated']} updated, {s['unchanged']} unchanged, "
               f"{s['skipped']} skipped; segments +{s['segments_added']} -{s['segments_removed']}")
     for path, reason in report.skipped:
@@ -41,11 +46,25 @@ def print_ingest(report) -> None:
                   f"({escape(', '.join(kinds))})[/]")
     for path, trace in report.errors if state["debug"] else []:
         err.print(f"[red]traceback[/] for {escape(path)}:\n{escape(trace)}")
-    if report.carried:
-        out.print(f"{report.carried} codings carried over to identical segments.")
+    print_moves(report)
     for doc, sid, text in report.orphaned:
-        err.print(f"[yellow]kept[/] coded segment {sid} of {escape(doc)} no longer in the text "
-                  f"(retired, codings kept): {escape(repr(clip(text, 70)))}")
+        err.print(f"[yellow]kept[/] coded segment {sid} of {escape(doc)}: its text is no longer "
+                  f"in the file (retired, codings kept): {escape(repr(clip(text, 70)))}")
+
+
+def print_moves(report) -> None:
+    """Where codings went when segments changed: a count, then each (up to MOVES_SHOWN)."""
+    if not report.carried:
+        return
+    out.print(f"{report.carried} coding{'s' * (report.carried != 1)} followed their text to "
+              "the segments that now hold it:")
+    for m in report.moved[:MOVES_SHOWN]:
+        where = f"{len(m.targets)} segments" if len(m.targets) > 1 else m.targets[0]
+        note = f" [yellow]({escape(m.note)})[/]" if m.note else ""
+        out.print(f"  {escape(m.code_id)} ({escape(m.coder)}) {escape(repr(clip(m.text, 48)))} "
+                  f"-> {where}{note}")
+    if len(report.moved) > MOVES_SHOWN:
+        out.print(f"  ... and {len(report.moved) - MOVES_SHOWN} more")
 
 
 @app.command()
@@ -58,17 +77,31 @@ def ingest(paths: Optional[list[Path]] = typer.Argument(
 
 
 @app.command()
-def status() -> None:
+def status(
+    stage: Optional[str] = typer.Option(None, "--stage", help="Only runs of this stage "
+                                        "(ingest, embed, themes...)."),
+    run_status: Optional[str] = typer.Option(None, "--status", help="Only runs with this "
+                                             "status (ok, partial, running...)."),
+    last: int = typer.Option(10, "--last", "-n", help="How many runs to show."),
+) -> None:
     """Documents, segments, coders, codings and the last runs."""
-    st = open_current().status()
-    c = st["counts"]
+    p = open_current()
+    st = p.status(stage=stage, status=run_status, last=last)
+    c, v = st["counts"], st["vectors"]
     out.print(f"[bold]{escape(st['root'])}[/]")
     out.print(f"  documents  {c['documents']} ({c['transcripts']} transcripts, "
               f"{c['foi_letters']} FOI letters)")
     out.print(f"  segments   {c['segments']}" +
               (f" (+{c['retired_segments']} retired, still coded)" if c["retired_segments"] else ""))
-    out.print(f"  embedded   {c['embedded']} vectors cached")
-    out.print(f"  codes      {c['codes']}")
+    out.print(f"  embedded   {v['with_vectors']} of {v['texts']} distinct segment texts have "
+              f"vectors" + (f" (model {escape(v['model'])}); {v['cached']} vectors cached in "
+                            "all, code descriptions and older texts included" if v["cached"]
+                            else ""))
+    if st["codeframe_error"]:
+        out.print(f"  codes      [red]the codeframe does not load:[/] "
+                  f"{escape(st['codeframe_error'])}")
+    else:
+        out.print(f"  codes      {c['codes']}")
     coders = ", ".join(f"{k} ({v})" for k, v in st["codings_by_coder"].items()) or "none yet"
     out.print(f"  coders     {c['coders']}: {escape(coders)}")
     out.print(f"  codings    {c['codings']}")
@@ -78,14 +111,35 @@ def status() -> None:
     if st["codes_retired"]:
         out.print(f"  [yellow]codes no longer in the codeframe but still used:[/] "
                   f"{escape(', '.join(st['codes_retired']))}")
-    if st["runs"]:
-        t = Table("run", "stage", "started", "status", "summary", title="Last runs",
-                  title_justify="left")
-        for r in st["runs"]:
-            summary = ", ".join(f"{k} {v}" for k, v in r["summary"].items()
-                                if not isinstance(v, (list, dict)))
-            t.add_row(str(r["id"]), r["stage"], r["started"], r["status"], escape(summary))
-        out.print(t)
+    _status_notes(st)
+    _runs_table(st["runs"], stage, run_status)
+
+
+def _status_notes(st) -> None:
+    for why, docs in st["pending_changes"].items():
+        out.print(f"  [yellow]changed since the last ingest:[/] {escape(why)}; "
+                  f"`qualkit ingest` will read {len(docs)} document{'s' * (len(docs) != 1)} "
+                  "again")
+    if st["unknown_party"]:
+        shown = ", ".join(f"{sp} ({doc})" for doc, sp in st["unknown_party"])
+        out.print(f"  [yellow]speakers of unknown party:[/] {escape(shown)}; name the "
+                  "interviewer with `qualkit speakers --set NAME interviewer`")
+
+
+def _runs_table(runs, stage, run_status) -> None:
+    if not runs:
+        if stage or run_status:
+            out.print("No runs match.")
+        return
+    which = " ".join(x for x in (stage, run_status) if x)
+    t = Table("run", "stage", "started", "status", "summary", title=f"Last {which} runs"
+              .replace("  ", " "), title_justify="left")
+    for r in runs:
+        summary = ", ".join(f"{k} {v}" for k, v in r["summary"].items()
+                            if not isinstance(v, (list, dict)))
+        t.add_row(str(r["id"]), escape(r["stage"]), r["started"], escape(r["status"]),
+                  escape(summary))
+    out.print(t)
 
 
 @app.command()
@@ -94,25 +148,40 @@ def segments(
     speaker: Optional[str] = typer.Option(None, "--speaker", help="Only this speaker."),
     limit: int = typer.Option(50, "--limit", "-n", help="Rows to show (0 = all)."),
 ) -> None:
-    """Show segments as a table."""
-    df = open_current().segments(document=doc, speaker=speaker)
+    """Show segments, one table per document (the transcriber's marks dimmed)."""
+    p = open_current()
+    warn_pending(p)
+    df = p.segments(document=doc, speaker=speaker)
     total = len(df)
     if limit:
         df = df.head(limit)
-    t = Table(expand=True)
-    t.add_column("id", no_wrap=True, style="dim")
-    t.add_column("document", max_width=24, overflow="ellipsis", no_wrap=True)
-    t.add_column("speaker", max_width=18, overflow="ellipsis")
-    t.add_column("offsets", no_wrap=True, style="dim")
-    t.add_column("text", ratio=1, min_width=30)
-    for r in df.itertuples(index=False):
-        who = r.speaker if isinstance(r.speaker, str) else (
-            r.question if isinstance(r.question, str) else "")
-        t.add_row(r.segment_id, escape(r.document), escape(who), f"{r.start}-{r.end}",
-                  escape(r.text))
-    out.print(t)
+    wide = out.width >= 110
+    for document, group in df.groupby("document", sort=False):
+        t = Table(box=box.SIMPLE_HEAD, expand=True, title=escape(document),
+                  title_justify="left", title_style="bold")
+        t.add_column("id", no_wrap=True, style="dim")
+        t.add_column("speaker", max_width=16 if not wide else 22, overflow="fold")
+        if wide:
+            t.add_column("party", no_wrap=True)
+            t.add_column("offsets", no_wrap=True, style="dim")
+        t.add_column("text", ratio=1, min_width=30)
+        for r in group.itertuples(index=False):
+            t.add_row(*_segment_row(r, wide))
+        out.print(t)
     if limit and total > limit:
         out.print(f"{limit} of {total} segments shown (--limit 0 for all).")
+
+
+def _segment_row(r, wide: bool) -> list[str]:
+    who = r.speaker if isinstance(r.speaker, str) else (
+        r.question if isinstance(r.question, str) else "")
+    text = escape(r.text)
+    if r.flags == "nonspeech":
+        text = f"[dim italic]{text}[/]"
+    cells = [r.segment_id, escape(who)]
+    if wide:
+        cells += [r.party if isinstance(r.party, str) else "", f"{r.start}-{r.end}"]
+    return cells + [text]
 
 
 @app.command()
@@ -133,7 +202,8 @@ def code(segment_id: str, code_id: str,
          coder: Optional[str] = typer.Option(None, "--coder", help="Who is coding."),
          memo: Optional[str] = typer.Option(None, "--memo")) -> None:
     """Apply a code to a segment (for scripts; the TUI is the everyday way)."""
-    new = open_current().code(segment_id, code_id, coder=coder, memo=memo)
+    p = open_current()
+    new = p.code(segment_id, code_id, coder=coder_or_fail(p, coder), memo=memo)
     out.print("saved" if new else "already coded")
 
 
@@ -141,5 +211,6 @@ def code(segment_id: str, code_id: str,
 def uncode(segment_id: str, code_id: str,
            coder: Optional[str] = typer.Option(None, "--coder", help="Who is coding.")) -> None:
     """Remove a code from a segment."""
-    out.print("removed" if open_current().uncode(segment_id, code_id, coder=coder)
+    p = open_current()
+    out.print("removed" if p.uncode(segment_id, code_id, coder=coder_or_fail(p, coder))
               else "was not coded")

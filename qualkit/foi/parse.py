@@ -50,7 +50,8 @@ from dataclasses import dataclass, field
 from . import options as O
 from .layouts import Piece, Reading, make_pieces, read_free, read_multi, read_yes_no, trim
 
-__all__ = ["FoiAnswer", "FoiFreeText", "FoiLetter", "looks_like_foi", "parse_letter"]
+__all__ = ["FoiAnswer", "FoiFreeText", "FoiLetter", "looks_like_foi", "parse_letter",
+           "stored_answers"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ class FoiLetter:
     answers: list[FoiAnswer] = field(default_factory=list)
     free_text: list[FoiFreeText] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # a refusal of the whole request: (reason, start, end of the sentence that says so)
+    refusal: tuple[str, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,17 @@ def looks_like_foi(text: str) -> bool:
     if speakers >= 5 and speakers / lines > 0.2 and score < 4:
         return False
     return score >= 3
+
+
+def stored_answers(letter: FoiLetter) -> list[FoiAnswer]:
+    """The answers as the project stores them: when the authority refused the whole request,
+    each unread answer is ``refused`` (qualifier: the reason; span: where it says so) --
+    a status of its own, counted apart from ``unclear`` in tallies."""
+    if letter.refusal is None:
+        return list(letter.answers)
+    why, start, end = letter.refusal
+    return [FoiAnswer(a.question, "refused", (), why, 0.9, start, end) if a.answer == "unclear"
+            else a for a in letter.answers]
 
 
 def parse_letter(text: str) -> FoiLetter:
@@ -427,3 +441,7 @@ def _refusal(norm: str, letter: FoiLetter) -> None:
     why = O.REFUSAL_REASONS.get(section or "",
                                 "information not held" if held else "request refused")
     letter.problems.insert(0, f"the authority declined to answer: {why}")
+    start = max(norm.rfind("\n", 0, m.start()) + 1, norm.rfind(". ", 0, m.start()) + 2)
+    stop, nl = norm.find(". ", m.end()), norm.find("\n", m.end())
+    ends = [i for i in (stop + 1 if stop >= 0 else -1, nl) if i >= 0]
+    letter.refusal = (why, start, min(ends) if ends else len(norm))

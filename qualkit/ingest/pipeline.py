@@ -6,7 +6,14 @@ reader, spaCy refusing a text): the file is skipped with the error named and the
 kept in ``IngestReport.errors`` for ``--debug``. Only a store that cannot be written (locked,
 read-only, disk full) or Ctrl-C ends the batch, since every later file would fail the same way.
 Each document is written in one transaction, so the store never holds a document whose
-segments belong to another version of it. Size limits (``limits.py``) are applied per file.
+segments belong to another version of it. Files come from ``discover.py`` (nothing dropped in
+silence); size limits (``limits.py``) are applied per file.
+
+A transcript goes through ``transcript.build_transcript`` (header, non-speech, timestamps,
+one name per speaker), then ``parties.decide_parties``, then ``segment_document``. Its
+header fields join its attributes (``attributes.csv`` wins). When its segments change, codings
+follow their text (``carry.relocate``). A document whose file is unchanged is read again only
+when the settings segmentation depends on changed, and the report says which changed.
 """
 from __future__ import annotations
 
@@ -15,49 +22,22 @@ import json
 import os
 import traceback
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from ..models import Progress, ReadError, ReadResult, Segment, Step
-from ..segment import SegmentSettings, answer_segments, segment_document
+from ..segment import (SEGMENTER_VERSION, SegmentSettings, answer_segments, describe_changes,
+                       parse_fingerprint, segment_document)
 from ..store import Store, StoreError
 from .attributes import ATTRIBUTES_FILE, AttributeTable, load_attributes
 from .discover import SUPPORTED, discover as find_files
 from .limits import Limits, check_file_size, check_segment_count, split_long_units
+from .report import BUILT_IN, IngestReport, Moved, namespaced
 
 __all__ = ["IngestReport", "Ingester", "SUPPORTED", "KINDS", "content_hash"]
 KINDS = ("transcript", "foi")
-
-
-@dataclass
-class IngestReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
-    warnings: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)  # files of types qualkit does not read
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, traceback) of bugs
-    segments_added: int = 0
-    segments_removed: int = 0
-    carried: int = 0  # codings moved to identical segments after a document changed
-    orphaned: list[tuple[str, str, str]] = field(default_factory=list)  # (document, id, text)
-
-    @property
-    def ok(self) -> bool:
-        return not self.skipped
-
-    def summary(self) -> dict[str, int]:
-        return {
-            "added": len(self.added),
-            "updated": len(self.updated),
-            "unchanged": len(self.unchanged),
-            "skipped": len(self.skipped),
-            "segments_added": self.segments_added,
-            "segments_removed": self.segments_removed,
-            "codings_carried": self.carried,
-            "codings_orphaned": len(self.orphaned),
-        }
 
 
 def content_hash(raw: bytes) -> str:
@@ -86,8 +66,15 @@ class Ingester:
             table = (load_attributes(csv_path, self.display(csv_path))
                      if os.path.lexists(csv_path) else AttributeTable())
             report.warnings.extend(table.problems)
+            for column in table.columns:
+                if column.strip().lower() in BUILT_IN - {"kind"}:
+                    report.warnings.append(
+                        f"{self.display(csv_path)}: column {column!r} is also a built-in "
+                        f"column; its values are kept as attribute {namespaced(column)!r} "
+                        f"(e.g. --where {namespaced(column)}=...)")
             self._tables[folder] = table
-        return dict(self._tables[folder].for_file(path.name))
+        return {namespaced(k) if k != "kind" else k: v
+                for k, v in self._tables[folder].for_file(path.name).items()}
 
     def run(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
         paths = list(paths)
@@ -146,45 +133,51 @@ class Ingester:
             report.warnings.append(f"{shown}: unknown kind {kind_hint!r} in attributes.csv "
                                    f"(use transcript or foi); guessing from the text")
             kind_hint = None
-        if self._unchanged(existing, digest, kind_hint):
-            self.store.set_attributes(existing["id"], attributes)
-            report.unchanged.append(shown)
-            return
+        if existing is not None and existing["content_hash"] == digest:
+            meta = json.loads(existing["meta"])
+            if kind_hint in (None, existing["kind"]):
+                why = (stale(meta.get("segmentation"), existing["kind"], self.settings)
+                       or self._recut(meta))
+                if why is None:
+                    header = meta.get("header", {}).get("fields", {})
+                    self.store.set_attributes(existing["id"], _merged(header, attributes))
+                    report.unchanged.append(shown)
+                    return
+                report.resegmented.setdefault(why, []).append(shown)
         result = read_file(path, self.limits, data=raw)
         report.warnings.extend(f"{shown}: {w}" for w in result.warnings)
         kind = kind_hint or self._guess_kind(result)
-        segments, answers = self._analyse(name, kind, result, shown, report)
-        check_segment_count(len(segments), self.limits)
         meta = dict(result.meta)
-        meta["segmentation"] = self.settings.fingerprint()
-        meta["turns"] = len(result.turns)
-        meta["longest_unit"] = _longest_unit(result)
+        segments, answers, header = self._analyse(name, kind, result, shown, report, meta)
+        check_segment_count(len(segments), self.limits)
         meta["paragraph_chars"] = self.limits.paragraph_chars
+        meta["segmentation"] = fingerprint(kind, self.settings)
+        meta["turns"] = len(result.turns)
+        relocate = partial(_relocate, result.text, segments)
         with self.store.transaction():
             doc_id = self.store.upsert_document(
                 name=name, path=shown, kind=kind, format=result.format,
                 encoding=result.encoding, content_hash=digest, text=result.text, meta=meta,
             )
-            self.store.set_attributes(doc_id, attributes)
-            change = self.store.replace_segments(doc_id, segments)
+            self.store.set_attributes(doc_id, _merged(header, attributes))
+            change = self.store.replace_segments(doc_id, segments, relocate)
             self.store.replace_foi_answers(doc_id, answers)
         (report.updated if existing is not None else report.added).append(shown)
         report.segments_added += change.added
         report.segments_removed += change.removed
         report.carried += change.carried
         report.orphaned.extend((name, sid, text) for sid, text in change.orphaned)
+        report.moved.extend(Moved(name, code, coder, text, targets, note)
+                            for _sid, text, code, coder, targets, note in change.moved)
 
-    def _unchanged(self, existing, digest: str, kind_hint: str | None) -> bool:
-        """Same bytes, same segmentation settings, same kind, and no cut that the paragraph
-        limit would now make differently."""
-        if existing is None or existing["content_hash"] != digest:
-            return False
-        meta = json.loads(existing["meta"])
+    def _recut(self, meta: dict[str, Any]) -> str | None:
+        """Why an unchanged file must be read again because the paragraph limit changed and
+        cuts (or would cut) one of its units, or None."""
         limit = self.limits.paragraph_chars
-        old_limit = meta.get("paragraph_chars", limit)
-        recut = old_limit != limit and meta.get("longest_unit", 0) > min(old_limit, limit)
-        return (meta.get("segmentation") == self.settings.fingerprint()
-                and kind_hint in (None, existing["kind"]) and not recut)
+        old = meta.get("paragraph_chars", limit)
+        if old != limit and meta.get("longest_unit", 0) > min(old, limit):
+            return f"limits.paragraph_chars ({old:,} → {limit:,})"
+        return None
 
     @staticmethod
     def _guess_kind(result: ReadResult) -> str:
@@ -196,26 +189,86 @@ class Ingester:
         return "foi" if looks_like_foi(result.text) else "transcript"
 
     def _analyse(self, name: str, kind: str, result: ReadResult, shown: str,
-                 report: IngestReport) -> tuple[list[Segment], list]:
+                 report: IngestReport, meta: dict[str, Any]
+                 ) -> tuple[list[Segment], list, dict[str, str]]:
+        """Segments, FOI answers and header fields of one document; fills ``meta``."""
         if kind == "transcript":
-            turns, cuts = split_long_units(result.text, result.turns, self.limits)
-            report.warnings.extend(f"{shown}: {w}" for w in cuts)
-            check_segment_count(len(turns), self.limits, what="speaker turns")
-            return segment_document(name, result.text, turns, self.settings), []
-        from qualkit.foi.parse import parse_letter
+            return self._transcript(name, result, shown, report, meta)
+        from qualkit.foi.parse import parse_letter, stored_answers
 
         letter = parse_letter(result.text)
         if letter.problems:
             report.warnings.append(f"{shown}: {_fold_problems(letter.problems)}")
         spans = [(ft.question, ft.start, ft.end) for ft in letter.free_text]
-        return answer_segments(name, result.text, spans), list(letter.answers)
+        return answer_segments(name, result.text, spans), stored_answers(letter), {}
+
+    def _transcript(self, name: str, result: ReadResult, shown: str, report: IngestReport,
+                    meta: dict[str, Any]) -> tuple[list[Segment], list, dict[str, str]]:
+        from .parties import UNKNOWN, decide_parties
+        from .transcript import build_transcript
+
+        t = build_transcript(result)
+        decisions = decide_parties(t.labels, t.header.speaker_names, self.settings.interviewers,
+                                   self.store.speaker_overrides(name))
+        units = [replace(u, party=decisions[u.speaker].party if u.speaker else UNKNOWN)
+                 for u in t.units]
+        meta["longest_unit"] = max((u.end - u.start for u in units), default=0)
+        units, cuts = split_long_units(result.text, units, self.limits)
+        report.warnings.extend(f"{shown}: {w}" for w in cuts)
+        check_segment_count(len(units), self.limits, what="speaker turns")
+        meta["header"] = {"start": t.header.start, "end": t.header.end,
+                          "fields": t.header.fields}
+        meta["annotations"] = [[a.start, a.end, a.kind] for a in t.annotations]
+        meta["parties"] = {k: [d.party, d.reason] for k, d in decisions.items()}
+        meta["speaker_labels"] = {k: sorted(v) for k, v in t.labels.items()}
+        unknown = [k for k, d in decisions.items() if d.party == UNKNOWN]
+        if unknown:
+            report.warnings.append(
+                f"{shown}: no interviewer identified among "
+                f"{' and '.join(repr(k) for k in decisions)}; their "
+                f"party is 'unknown' (name the interviewer with `qualkit speakers --set NAME "
+                f"interviewer`, or in segment.interviewers)")
+        return segment_document(name, result.text, units, self.settings), [], t.header.fields
 
 
-def _longest_unit(result: ReadResult) -> int:
-    """Characters in the longest turn (the whole text when there are no turns)."""
-    if not result.turns:
-        return len(result.text.strip())
-    return max(t.end - t.start for t in result.turns)
+def pending_changes(documents: Iterable[Any], settings: SegmentSettings) -> dict[str, list[str]]:
+    """What changed in the segmentation settings since each document was read -> the
+    documents the next ingest will read again because of it."""
+    out: dict[str, list[str]] = {}
+    for row in documents:
+        meta = json.loads(row["meta"] or "{}")
+        why = stale(meta.get("segmentation"), row["kind"], settings)
+        if why is not None:
+            out.setdefault(why, []).append(row["name"])
+    return out
+
+
+def fingerprint(kind: str, settings: SegmentSettings) -> str:
+    """What a document's segments depend on: an FOI letter's only on qualkit's rules."""
+    return settings.fingerprint() if kind == "transcript" else f"v{SEGMENTER_VERSION}|foi"
+
+
+def stale(stored: str | None, kind: str, settings: SegmentSettings) -> str | None:
+    """Why a document read under ``stored`` must be read again now, or None."""
+    if stored == fingerprint(kind, settings):
+        return None
+    if kind != "transcript":
+        old = (stored or "v?").split("|")[0][1:]
+        if old == str(SEGMENTER_VERSION):
+            return None
+        return f"qualkit's segmentation rules (version {old} → {SEGMENTER_VERSION})"
+    return "; ".join(describe_changes(parse_fingerprint(stored), settings.as_dict()))
+
+
+def _merged(header: dict[str, str], attributes: dict[str, str]) -> dict[str, str]:
+    """Header fields under the attributes from attributes.csv (which win)."""
+    return {**{namespaced(k): v for k, v in header.items()}, **attributes}
+
+
+def _relocate(text: str, segments: list[Segment], codings: list[dict]) -> dict:
+    from .carry import relocate
+
+    return relocate(text, segments, codings)
 
 
 def _first_line(e: BaseException) -> str:

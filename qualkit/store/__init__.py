@@ -1,8 +1,9 @@
 """The project store: one SQLite database, the single source of truth.
 
 This package is the only code that runs SQL. ``Store`` gathers one mixin per area (documents
-and segments, coding, runs and themes, caches) over one ``Connection`` (WAL, foreign keys, a
-connection per thread, one transaction per user action). Schema changes go in
+and segments, coding, team exchange and reconcile, runs and themes, caches, speakers) over
+one ``Connection`` (WAL, foreign keys, a connection per thread, one transaction per user
+action). Schema changes go in
 ``migrations.MIGRATIONS``: append, never edit a released step.
 """
 from __future__ import annotations
@@ -11,10 +12,13 @@ from qualkit.store.caches import CachesMixin
 from qualkit.store.coding import CodingMixin
 from qualkit.store.connection import Connection, StoreError, now
 from qualkit.store.documents import DocumentsMixin, SegmentChange
+from qualkit.store.exchange import ExchangeMixin
 from qualkit.store.runs import RunsMixin
+from qualkit.store.speakers import SpeakersMixin
 
 __all__ = ["Store", "StoreError", "SegmentChange", "now"]
 
 
-class Store(DocumentsMixin, CodingMixin, RunsMixin, CachesMixin, Connection):
+class Store(DocumentsMixin, CodingMixin, ExchangeMixin, RunsMixin, CachesMixin, SpeakersMixin,
+            Connection):
     """The project store; see the package docstring and each mixin."""

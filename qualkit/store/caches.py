@@ -81,3 +81,16 @@ class CachesMixin(Connection):
                 (key, arr.dtype.str, json.dumps(list(arr.shape)), arr.tobytes(), now()),
             )
 
+
+    def vector_coverage(self, text_hashes: list[str]) -> dict[str, int]:
+        """For each model id: how many of these (distinct) texts have a cached vector."""
+        out: dict[str, int] = {}
+        unique = list(dict.fromkeys(text_hashes))
+        for i in range(0, len(unique), 900):
+            chunk = unique[i: i + 900]
+            marks = ",".join("?" * len(chunk))
+            for model_id, n in self.conn.execute(
+                    f"SELECT model_id, count(*) FROM embeddings WHERE text_hash IN ({marks}) "
+                    "GROUP BY model_id", chunk):
+                out[model_id] = out.get(model_id, 0) + n
+        return out

@@ -1,10 +1,15 @@
 """Documents, their attributes, segments (with codings carried across re-segmentation) and
-FOI answers."""
+FOI answers.
+
+When a document is re-segmented, the caller says where each coding of a vanished segment goes
+(a ``relocate`` callback: the store runs SQL, the stage decides); a coding with nowhere to go
+stays on its segment, which is kept, retired (``active = 0``) and reported.
+"""
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,8 +24,44 @@ class SegmentChange:
     added: int = 0
     kept: int = 0
     removed: int = 0
-    carried: int = 0  # codings moved to an identical segment whose id changed
+    carried: int = 0  # codings moved to the segment(s) now holding their text
     orphaned: list[tuple[str, str]] = field(default_factory=list)  # (segment_id, text) kept, retired
+    # (old segment id, its text, code id, coder, target segment ids, note) per moved coding
+    moved: list[tuple[str, str, str, str, list[str], str]] = field(default_factory=list)
+
+
+# coding id -> ([(target segment id, anchors or None)], note); see replace_segments
+Plan = dict[int, tuple[list[tuple[str, list[list[int]] | None]], str]]
+Relocate = Callable[[list[dict[str, Any]]], Plan]
+
+
+def _same_text(codings: list[dict[str, Any]], segments: list[Segment]) -> Plan:
+    """The default plan: a coding follows a segment with identical text and speaker."""
+    by_text: dict[tuple[str, str | None], str] = {}
+    for s in segments:
+        by_text.setdefault((s.text, s.speaker), s.id)
+    plan: Plan = {}
+    for k in codings:
+        target = by_text.get((k["text"], k["speaker"]))
+        if target is not None:
+            plan[k["coding_id"]] = ([(target, k["anchors"])], "")
+    return plan
+
+
+def merge_anchors(a: list[list[int]] | None, b: list[list[int]] | None,
+                  text: str) -> list[list[int]] | None:
+    """The union of two codings' anchors on one segment (None = the whole of ``text``)."""
+    whole = [[0, len(text)]]
+    spans = sorted((a or whole) + (b or whole))
+    merged: list[list[int]] = []
+    for s, e in spans:
+        if merged and not text[merged[-1][1]:s].strip():
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    covered = len(merged) == 1 and not text[:merged[0][0]].strip() \
+        and not text[merged[0][1]:].strip()
+    return None if covered else merged
 
 
 
@@ -92,18 +133,20 @@ class DocumentsMixin(Connection):
         return row[0]
 
     # -- segments -------------------------------------------------------------------------
-    def replace_segments(self, document_id: int, segments: list[Segment]) -> SegmentChange:
+    def replace_segments(self, document_id: int, segments: list[Segment],
+                         relocate: Relocate | None = None) -> SegmentChange:
         """Make ``segments`` the document's active segments, keeping every coding.
 
-        Segments that disappear are deleted when uncoded. Their codings move to a new segment
-        with the same text and speaker when there is one; otherwise the old segment is kept,
-        retired (``active = 0``), and reported as orphaned — never silently dropped.
+        Segments that disappear are deleted when uncoded. For the codings of the others,
+        ``relocate(codings)`` returns a plan (by default: a segment with the same text and
+        speaker); each coding it places is moved there (anchors merged on a coding that is
+        already there), and the rest stay on their segment, kept retired and reported.
         """
         change = SegmentChange()
         new_ids = {s.id for s in segments}
         with self.transaction() as c:
             old = c.execute(
-                """SELECT s.id, s.text, s.speaker, s.active,
+                """SELECT s.id, s.text, s.speaker, s.start, s."end" AS "end", s.active,
                           EXISTS(SELECT 1 FROM codings k WHERE k.segment_id = s.id) AS coded
                    FROM segments s WHERE s.document_id = ?""",
                 (document_id,),
@@ -111,59 +154,100 @@ class DocumentsMixin(Connection):
             old_ids = {r["id"] for r in old}
             change.kept = len(new_ids & {r["id"] for r in old if r["active"]})
             change.added = len(new_ids - old_ids)
-            c.executemany(
-                """INSERT INTO segments(id, document_id, unit, seq, start, "end", text, speaker,
-                                        role, question, timestamp, flags, active)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                   ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, start = excluded.start,
-                       "end" = excluded."end", role = excluded.role,
-                       question = excluded.question, timestamp = excluded.timestamp,
-                       flags = excluded.flags, unit = excluded.unit, active = 1""",
-                [
-                    (s.id, document_id, s.unit, s.seq, s.start, s.end, s.text, s.speaker,
-                     s.role, s.question, s.timestamp, s.flags)
-                    for s in segments
-                ],
-            )
-            by_text: dict[tuple[str, str | None], str] = {}
-            for s in segments:
-                by_text.setdefault((s.text, s.speaker), s.id)
-            for r in old:
-                if r["id"] in new_ids:
-                    continue
-                if r["active"]:
-                    change.removed += 1
+            self._upsert_segments(c, document_id, segments)
+            gone = [r for r in old if r["id"] not in new_ids]
+            change.removed = sum(1 for r in gone if r["active"])
+            codings = self._codings_of(c, [r for r in gone if r["coded"]])
+            plan = (relocate or (lambda ks: _same_text(ks, segments)))(codings) if codings else {}
+            texts = {s.id: s.text for s in segments}
+            for r in gone:
                 if not r["coded"]:
                     c.execute("DELETE FROM segments WHERE id = ?", (r["id"],))
                     continue
-                target = by_text.get((r["text"], r["speaker"]))
-                if target is None:
-                    c.execute("UPDATE segments SET active = 0 WHERE id = ?", (r["id"],))
-                    change.orphaned.append((r["id"], r["text"]))
-                    continue
-                moved = c.execute(
-                    """INSERT OR IGNORE INTO codings(segment_id, code_id, coder_id, created, memo,
-                                                     source)
-                       SELECT ?, code_id, coder_id, created, memo, source FROM codings
-                       WHERE segment_id = ?""",
-                    (target, r["id"]),
-                ).rowcount
-                change.carried += moved
-                c.execute("DELETE FROM codings WHERE segment_id = ?", (r["id"],))
-                c.execute(
-                    "UPDATE memos SET target_id = ? WHERE target_type = 'segment' "
-                    "AND target_id = ?",
-                    (target, r["id"]),
-                )
-                c.execute("DELETE FROM segments WHERE id = ?", (r["id"],))
+                self._move_codings(c, r, [k for k in codings if k["segment_id"] == r["id"]],
+                                   plan, texts, change)
         return change
+
+    def _upsert_segments(self, c: sqlite3.Connection, document_id: int,
+                         segments: list[Segment]) -> None:
+        c.executemany(
+            """INSERT INTO segments(id, document_id, unit, seq, start, "end", text, speaker,
+                                    role, question, timestamp, flags, party, active)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+               ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, start = excluded.start,
+                   "end" = excluded."end", role = excluded.role,
+                   question = excluded.question, timestamp = excluded.timestamp,
+                   flags = excluded.flags, unit = excluded.unit, party = excluded.party,
+                   active = 1""",
+            [(s.id, document_id, s.unit, s.seq, s.start, s.end, s.text, s.speaker, s.role,
+              s.question, s.timestamp, s.flags, s.party) for s in segments],
+        )
+
+    @staticmethod
+    def _codings_of(c: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+        out = []
+        for r in rows:
+            for k in c.execute(
+                    """SELECT k.id, k.code_id, c.name AS coder, k.anchors FROM codings k
+                       JOIN coders c ON c.id = k.coder_id WHERE k.segment_id = ?""",
+                    (r["id"],)):
+                out.append({"coding_id": k["id"], "segment_id": r["id"], "text": r["text"],
+                            "speaker": r["speaker"], "start": r["start"], "end": r["end"],
+                            "active": bool(r["active"]), "code_id": k["code_id"],
+                            "coder": k["coder"],
+                            "anchors": json.loads(k["anchors"]) if k["anchors"] else None})
+        return out
+
+    def _move_codings(self, c: sqlite3.Connection, r: sqlite3.Row, codings: list[dict],
+                      plan: Plan, texts: dict[str, str], change: SegmentChange) -> None:
+        """Move one vanished segment's codings as planned; retire it if any must stay."""
+        first_target = None
+        stay = 0
+        for k in codings:
+            targets, note = plan.get(k["coding_id"], ([], ""))
+            if not targets:
+                stay += 1
+                continue
+            row = c.execute("SELECT * FROM codings WHERE id = ?", (k["coding_id"],)).fetchone()
+            for target, anchors in targets:
+                self._put_coding(c, row, target, anchors, texts.get(target, ""))
+            c.execute("DELETE FROM codings WHERE id = ?", (k["coding_id"],))
+            change.carried += 1
+            change.moved.append((r["id"], r["text"], k["code_id"], k["coder"],
+                                 [t for t, _ in targets], note))
+            first_target = first_target or targets[0][0]
+        if stay:
+            c.execute("UPDATE segments SET active = 0 WHERE id = ?", (r["id"],))
+            change.orphaned.append((r["id"], r["text"]))
+            return
+        c.execute("UPDATE memos SET target_id = ? WHERE target_type = 'segment' "
+                  "AND target_id = ?", (first_target, r["id"]))
+        c.execute("DELETE FROM segments WHERE id = ?", (r["id"],))
+
+    @staticmethod
+    def _put_coding(c: sqlite3.Connection, row: sqlite3.Row, target: str,
+                    anchors: list[list[int]] | None, text: str) -> None:
+        there = c.execute(
+            "SELECT id, anchors FROM codings WHERE segment_id = ? AND code_id = ? "
+            "AND coder_id = ?", (target, row["code_id"], row["coder_id"])).fetchone()
+        if there is None:
+            c.execute(
+                """INSERT INTO codings(segment_id, code_id, coder_id, created, memo, source,
+                                       anchors) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (target, row["code_id"], row["coder_id"], row["created"], row["memo"],
+                 row["source"], json.dumps(anchors) if anchors else None))
+            return
+        old = json.loads(there["anchors"]) if there["anchors"] else None
+        merged = merge_anchors(old, anchors, text)
+        c.execute("UPDATE codings SET anchors = ? WHERE id = ?",
+                  (json.dumps(merged) if merged else None, there["id"]))
 
     def segments(self, active_only: bool = True) -> list[sqlite3.Row]:
         where = "WHERE s.active" if active_only else ""
         return self.conn.execute(
             f"""SELECT s.id AS segment_id, d.name AS document, s.unit, s.speaker, s.role,
                        s.question, s.start, s."end" AS "end", s.text, s.timestamp, s.flags,
-                       s.seq, s.active
+                       s.party, s.seq, s.active
                 FROM segments s JOIN documents d ON d.id = s.document_id {where}
                 ORDER BY d.name, s.seq"""
         ).fetchall()

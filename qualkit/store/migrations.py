@@ -161,7 +161,55 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (run_id, segment_id)
     );
     """,
-    # 2 — who runs a stage, so a run left 'running' by a process that is gone (killed, crashed,
+    # 2 — parties and codings that follow their text (issue #8). A segment's `party`
+    # (interviewer | participant | unknown; NULL for FOI answers) is decided once at ingest,
+    # beside the role as written; the analyst's choices are kept in `speaker_parties` (by
+    # document name, '' for every document) so they survive re-ingest. A coding's `anchors`
+    # are the spans it was applied to, relative to its segment's start (JSON [[start, end]...];
+    # NULL = the whole segment), so a coding moved to a longer unit can come back exactly.
+    """
+    ALTER TABLE segments ADD COLUMN party TEXT
+        CHECK (party IN ('interviewer', 'participant', 'unknown'));
+    UPDATE segments SET party = CASE
+        WHEN unit = 'answer' THEN NULL
+        WHEN lower(role) = 'interviewer' THEN 'interviewer'
+        WHEN lower(role) = 'participant' THEN 'participant'
+        ELSE 'unknown' END;
+    CREATE TABLE speaker_parties (
+        document TEXT NOT NULL DEFAULT '',
+        speaker TEXT NOT NULL,
+        party TEXT NOT NULL CHECK (party IN ('interviewer', 'participant', 'unknown')),
+        set_at TEXT NOT NULL,
+        PRIMARY KEY (document, speaker)
+    );
+    ALTER TABLE codings ADD COLUMN anchors TEXT;
+    """,
+    # 3 — teams: what a merge could not place (kept, never dropped), and reconcile decisions
+    # (one per segment and consensus coder; ``before`` holds the consensus codes it replaced,
+    # so a decision can be undone).
+    """
+    CREATE TABLE merge_aside (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        coder TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('coding', 'memo', 'done')),
+        reason TEXT NOT NULL,
+        item TEXT NOT NULL,
+        item_hash TEXT NOT NULL UNIQUE,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE reconciliations (
+        segment_id TEXT NOT NULL REFERENCES segments(id) ON DELETE RESTRICT,
+        coder_id INTEGER NOT NULL REFERENCES coders(id),
+        choice TEXT NOT NULL,
+        codes TEXT NOT NULL DEFAULT '[]',
+        before TEXT NOT NULL DEFAULT '[]',
+        note TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL,
+        PRIMARY KEY (segment_id, coder_id)
+    );
+    """,
+    # 4 — who runs a stage, so a run left 'running' by a process that is gone (killed, crashed,
     # machine restarted) is shown as interrupted on the next start or status
     """
     ALTER TABLE runs ADD COLUMN pid INTEGER;

@@ -20,8 +20,11 @@ FILLERS = frozenset("""
     literally obviously probably maybe quite pretty lot lots bit thing things stuff got gonna
     wanna going say said like laughs laughter crosstalk inaudible pause
 """.split())
-_ANNOTATION = re.compile(r"[\[(](?:laughs?|laughter|cross-?talk|inaudible|pause|sighs?|"
-                         r"overlapping|unclear|coughs?)[^\])]*[\])]", re.I)
+# the transcriber's marks: every [...] ([name redacted], [school], [/]), the usual (...) events,
+# and times (00:01:40) -- never words of a theme
+_ANNOTATION = re.compile(r"\[[^\[\]\n]{0,120}\]|\((?:laughs?|laughter|cross-?talk|inaudible|"
+                         r"pause|sighs?|overlapping|unclear|coughs?)[^)]*\)|"
+                         r"\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b", re.I)
 _CONTRACTION = re.compile(r"(?i)\b(can|won|shan)['’]t\b|n['’]t\b|['’](s|ve|re|ll|d|m)\b")
 
 

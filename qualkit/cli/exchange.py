@@ -1,0 +1,117 @@
+"""Moving work in and out: ``qualkit export codings|qdc|qdpx``, ``qualkit import qdc|qdpx``,
+``qualkit merge``. Output goes to the project's ``exports/`` unless ``-o`` says otherwise."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from qualkit.cli.app import EXIT_OK, EXIT_PARTIAL, app, err, escape, open_current, out
+
+export_app = typer.Typer(help="Write codings, codebooks and projects for other people and "
+                              "tools.", no_args_is_help=True)
+import_app = typer.Typer(help="Bring in codebooks and coded projects from NVivo, ATLAS.ti, "
+                              "MAXQDA or QualCoder (REFI-QDA).", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
+
+
+def output_path(p, given: Optional[Path], default_name: str) -> Path:
+    if given is not None:
+        return given
+    folder = p.root / "exports"
+    folder.mkdir(exist_ok=True)
+    return folder / default_name
+
+
+def _warn(warnings: list[str]) -> None:
+    for w in warnings:
+        err.print(f"[yellow]warning[/] {escape(w)}")
+
+
+@export_app.command("codings")
+def export_codings(coder: str = typer.Option(..., "--coder", help="Whose codings."),
+                   output: Optional[Path] = typer.Option(None, "-o", "--output")) -> None:
+    """One coder's codings, memos and done marks as a bundle another copy can merge."""
+    p = open_current()
+    path = p.export_codings(output_path(p, output, f"codings-{coder}.json"), coder)
+    out.print(f"Wrote {escape(str(path))} (merge it with `qualkit merge {escape(path.name)}`).")
+
+
+@export_app.command("qdc")
+def export_qdc(output: Optional[Path] = typer.Option(None, "-o", "--output")) -> None:
+    """The codebook as REFI-QDA (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
+    p = open_current()
+    path = output_path(p, output, f"{p.root.name}.qdc")
+    _warn(p.export_qdc(path))
+    out.print(f"Wrote {escape(str(path))}.")
+
+
+@export_app.command("qdpx")
+def export_qdpx(coder: Optional[str] = typer.Option(None, "--coder",
+                                                    help="Only this coder (default: all)."),
+                output: Optional[Path] = typer.Option(None, "-o", "--output")) -> None:
+    """The whole project as REFI-QDA (.qdpx): texts, codes, codings per coder, memos."""
+    p = open_current()
+    path = output_path(p, output, f"{p.root.name}.qdpx")
+    _warn(p.export_qdpx(path, coder=coder))
+    out.print(f"Wrote {escape(str(path))}.")
+
+
+def _import(path: Path) -> None:
+    result = open_current().import_refi(path)
+    added = result["codes_added"]
+    out.print(f"Imported {escape(path.name)}: {len(added)} new codes"
+              + (f" ({escape(', '.join(added[:8]))}{'...' if len(added) > 8 else ''})"
+                 if added else "")
+              + f"; {result['documents']} documents; {result['codings']} codings on "
+                f"{result['segments_coded']} segment codings.")
+    _warn(result["warnings"])
+    raise typer.Exit(EXIT_PARTIAL if result["warnings"] else EXIT_OK)
+
+
+@import_app.command("qdc")
+def import_qdc(path: Path = typer.Argument(..., help="A REFI-QDA codebook (.qdc).")) -> None:
+    """Add another tool's codebook to the codeframe (codes already there keep their ids)."""
+    _import(path)
+
+
+@import_app.command("qdpx")
+def import_qdpx(path: Path = typer.Argument(..., help="A REFI-QDA project (.qdpx).")) -> None:
+    """Bring in another tool's project: codes, text sources (ingested), codings, memos."""
+    _import(path)
+
+
+@app.command()
+def merge(source: Path = typer.Argument(..., help="A codings bundle, or another copy of the "
+                                                  "project (its folder).")) -> None:
+    """Bring in coders' work done apart. Codes match by id; what cannot be placed is kept
+    aside (listed here and in the store), never dropped. Merging twice changes nothing."""
+    reports = open_current().merge(source)
+    partial = False
+    for r in reports:
+        out.print(f"{escape(r['coder'])}: {r['codings']} new codings, {r['memos']} memos, "
+                  f"{r['done']} done marks" + (f"; {r['moved']} placed on re-cut segments"
+                                               if r["moved"] else ""))
+        for kind, why in r["aside_items"]:
+            partial = True
+            err.print(f"[yellow]kept aside[/] a {kind}: {escape(why)}")
+    raise typer.Exit(EXIT_PARTIAL if partial else EXIT_OK)
+
+
+@export_app.command("excel")
+def export_excel(coder: Optional[str] = typer.Option(None, "--coder",
+                                                     help="One coder's codings, or the "
+                                                          "consensus coder (default: all)."),
+                 redact: bool = typer.Option(False, "--redact",
+                                             help="Pseudonymise names and identifiers."),
+                 output: Optional[Path] = typer.Option(None, "-o", "--output")) -> None:
+    """The workbook: code matrices (documents, attributes), co-occurrence, themes, quotes,
+    agreement, FOI answers and tallies with charts, codebook."""
+    done = open_current().export_excel(output, coder=coder, redact=redact)
+    out.print(f"Wrote {escape(str(done.path))} ({done.quotes} quotes).")
+    for part in done.missing:
+        err.print(f"[dim]not included: {escape(part)}[/]")
+    if done.redaction is not None:
+        out.print(f"Redacted: {escape(str(done.redaction.by_kind or 'nothing found'))}")

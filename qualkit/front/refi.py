@@ -1,0 +1,132 @@
+"""REFI-QDA exchange with NVivo, ATLAS.ti, MAXQDA and QualCoder, as Project methods.
+
+Reading and writing the files is ``qualkit.export.refi*`` (plain data); here the project's
+frames are gathered for export, and an import is brought in: new codes appended to the
+codeframe file, sources written as text and ingested, coded spans mapped onto segments.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from qualkit.models import QualkitError
+
+
+class RefiMixin:
+    store: Any
+    root: Path
+
+    # -- REFI-QDA exchange (NVivo, ATLAS.ti, MAXQDA, QualCoder) ----------------------------
+    def refi_project(self, coder: str | None = None) -> Any:
+        """The project as REFI-QDA plain data (``qualkit.export.refi_model.RefiProject``):
+        every document's text, attributes, the codes, every coder's codings (or ``coder``'s)
+        and memos."""
+        from qualkit.export.refi_bridge import refi_from_frames
+
+        attrs: dict[str, dict[str, str]] = {}
+        for r in self.store.attributes():
+            attrs.setdefault(r["document"], {})[r["name"]] = r["value"] or ""
+        documents = [{"name": r["name"], "text": self.store.document_text(r["name"]),
+                      "content_hash": r["content_hash"], "ingested_at": r["ingested_at"],
+                      "attributes": attrs.get(r["name"], {})} for r in self.store.documents()]
+        memos = [dict(r) for r in self.store.memos()]
+        if coder is not None:
+            memos = [m for m in memos if m["coder"] in (coder, None)]
+        return refi_from_frames(self.root.name, self.codeframe().codes, documents,
+                                self.segments(include_retired=True).to_dict("records"),
+                                self.codings(coder).to_dict("records"), memos)
+
+    def export_qdpx(self, path: str | Path, coder: str | None = None) -> list[str]:
+        """Write a REFI-QDA project (.qdpx); returns warnings about what was left out."""
+        from qualkit.export.refi import write_qdpx
+
+        return write_qdpx(path, self.refi_project(coder))
+
+    def export_qdc(self, path: str | Path) -> list[str]:
+        """Write the codebook as REFI-QDA (.qdc)."""
+        from qualkit.export.refi import write_qdc
+
+        return write_qdc(path, self.codeframe().codes)
+
+    def import_refi(self, path: str | Path) -> dict[str, Any]:
+        """Bring in a .qdc (codes) or .qdpx (codes, text sources, coders' codings, memos)
+        from another tool. New codes are appended to the codeframe file; sources become text
+        files under ``imported/<file stem>/`` and are ingested; each coded span codes the
+        segments it covers. Returns what happened, with warnings."""
+        from qualkit.export.refi import read_qdc, read_qdpx
+
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in (".qdc", ".qdpx"):
+            raise QualkitError(f"{path}: not a REFI-QDA file (.qdc codebook or .qdpx project)")
+        known = self.codeframe().ids
+        project, warnings = (read_qdc if suffix == ".qdc" else read_qdpx)(path, known)
+        added = self._add_codes(project.codes)
+        result: dict[str, Any] = {"codes_added": added, "documents": 0, "codings": 0,
+                                  "segments_coded": 0, "memos": 0, "warnings": list(warnings)}
+        if suffix == ".qdpx" and project.documents:
+            result.update(self._import_sources(path, project, result["warnings"]))
+        return result
+
+    def _add_codes(self, codes: list[Any]) -> list[str]:
+        from qualkit.codeframe import append_codes
+
+        have = set(self.codeframe().ids)
+        new = [c for c in codes if c.id not in have]
+        if new:
+            append_codes(self.codeframe_path, new)
+            self.codeframe()  # bring the store's codes in line
+        return [c.id for c in new]
+
+    def _import_sources(self, path: Path, project: Any, warnings: list[str]) -> dict[str, Any]:
+        from qualkit.export.refi_bridge import as_stored, file_name
+        from qualkit.files import atomic_write
+
+        folder = self.root / "imported" / path.stem
+        folder.mkdir(parents=True, exist_ok=True)
+        taken: set[str] = set()
+        names: dict[str, tuple[str, Any]] = {}
+        keys = sorted({k for d in project.documents for k in d.attributes} - {"file", "kind"})
+        table = io.StringIO()
+        writer = csv.writer(table, lineterminator="\n")
+        writer.writerow(["file", "kind", *keys])
+        for doc in project.documents:
+            text, move = as_stored(doc.text)
+            name = file_name(doc.name, taken)
+            atomic_write(folder / name, text.encode("utf-8"))
+            names[doc.name] = (name, move)
+            writer.writerow([name, "transcript", *[doc.attributes.get(k, "") for k in keys]])
+        atomic_write(folder / "attributes.csv", table.getvalue().encode("utf-8"))
+        report = self.ingest([folder])
+        warnings.extend(f"{p}: {why}" for p, why in report.skipped)
+        return self._import_codings(project, names, warnings)
+
+    def _import_codings(self, project: Any, names: dict[str, tuple[str, Any]],
+                        warnings: list[str]) -> dict[str, Any]:
+        from qualkit.agreement.bundle import MergePlan, item_hash
+        from qualkit.export.refi_bridge import segments_for_span
+
+        segs = self.segments()
+        by_doc = {d: g.to_dict("records") for d, g in segs.groupby("document")}
+        plans: dict[str, MergePlan] = {}
+        unplaced = 0
+        for c in project.codings:
+            name, move = names.get(c.document, (None, None))
+            ids = segments_for_span(by_doc.get(name, []), move(c.start), move(c.end)) \
+                if name else []
+            if not ids:
+                unplaced += 1
+                continue
+            plan = plans.setdefault(c.coder, MergePlan(coder=c.coder, kind="human"))
+            plan.codings.extend((sid, c.code_id, c.created or "", c.memo, "refi")
+                                for sid in ids)
+        if unplaced:
+            warnings.append(f"{unplaced} coded spans cover no segment (too short, or text "
+                            "qualkit does not segment, such as a header) and were not imported")
+        counts = [self.store.apply_merge(plan, "refi-import", item_hash)
+                  for plan in plans.values()]
+        return {"documents": len(names), "codings": len(project.codings) - unplaced,
+                "segments_coded": sum(c["codings"] for c in counts)}
+
