@@ -1,5 +1,5 @@
 """Zero network (issue #9): the whole pipeline — ingest, embed with a fresh ONNX export and
-quantisation, themes, suggestions (and exports, once they exist: ``LATER_STEPS``) — runs in a
+quantisation, themes, suggestions, then coding and the exports (``LATER_STEPS``) — runs in a
 fresh interpreter that refuses every Python-level network call, and, where strace exists,
 under strace, which sees what the native libraries do (onnxruntime's telemetry asked DNS for
 mobile.events.data.microsoft.com 6-8 times per run before qualkit switched it off). The run
@@ -21,8 +21,16 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 NET_EVENTS = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname",
               "socket.gethostbyaddr", "socket.sendto", "socket.sendmsg")
-# steps after suggest, as Python run with `p` the project, e.g. 'p.export("exports/")'
-LATER_STEPS: list[str] = []
+# steps after suggest, as Python run with `p` the project, `root` its folder and `suggestions`;
+# add new stages here
+LATER_STEPS: list[str] = [
+    "for r in suggestions.groupby('segment_id').head(1).head(60).itertuples():\n"
+    "    p.code(r.segment_id, r.code_id, coder='ana')",
+    "p.export_excel()",
+    "p.export_quotes()",
+    "p.export_report()",
+    "p.export_qdpx(root / 'exports' / 'study.qdpx', coder='ana')",
+]
 CHILD = """
 import json, shutil, socket, sys
 from pathlib import Path
@@ -61,9 +69,11 @@ suggestions = p.suggest(k=3)
 for step in {later!r}:
     exec(step)
 exported = sorted(str(f.relative_to(root)) for f in (root / ".qualkit/cache/models").rglob("*.onnx"))
+modes = {{str(f.relative_to(root)): oct(f.stat().st_mode & 0o777)
+         for f in (root / "exports").rglob("*") if f.is_file() and f.name != ".gitkeep"}}
 print("RESULT " + json.dumps({{"seen": seen, "added": len(report.added), "embedded": embedded,
       "themes": len(run.themes), "suggestions": len(suggestions), "onnx": exported,
-      "model": p.embedder.model_id}}))
+      "model": p.embedder.model_id, "exports": modes}}))
 """
 
 
@@ -103,6 +113,9 @@ def test_the_whole_pipeline_makes_no_network_call_and_writes_no_device_id(offlin
     assert result["onnx"] and any("int8" in f for f in result["onnx"])
     assert result["added"] == 6 and result["embedded"] > 100
     assert result["themes"] > 0 and result["suggestions"] > 0
+    # exports were written too, and only their owner can read them
+    assert {Path(f).suffix for f in result["exports"]} >= {".xlsx", ".md", ".qdpx"}
+    assert set(result["exports"].values()) == {"0o600"}
 
 
 @pytest.mark.slow
