@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .models import Code, Codeframe, QualkitError
+from .models import Code, Codeframe, QualkitError, ReadError
 
 DEFAULT_FILENAME = "data-linkage.yaml"
 CODE_FIELDS = ("id", "parent", "name", "description", "include", "exclude", "examples", "color")
@@ -199,13 +199,21 @@ def load_codeframe(path: str | Path) -> Codeframe:
 
     Raises :class:`CodeframeError` listing every problem as ``file:line: message``.
     """
+    from qualkit.ingest.decode import decode
+
     shown = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise CodeframeError([f"{shown}: no such codeframe file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CodeframeError([f"{shown}: cannot read the file ({exc})"]) from None
+    except IsADirectoryError:
+        raise CodeframeError([f"{shown}: is a folder, not a codeframe file"]) from None
+    except OSError as exc:
+        raise CodeframeError([f"{shown}: cannot read the file ({exc.strerror or exc})"]) from None
+    try:  # UTF-8, UTF-16 or Windows-1252 as transcripts are; damage named with its line
+        text = decode(raw).text if raw.strip() else ""
+    except ReadError as exc:
+        raise CodeframeError([f"{shown}: {exc.reason}"]) from None
     return parse_codeframe(text, shown)
 
 

@@ -52,6 +52,7 @@ class ReadResult:
     format: str = "txt"  # txt | docx | pdf | vtt | srt
     encoding: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # read, but changed: one line each
 
 
 @dataclass(frozen=True)

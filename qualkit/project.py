@@ -104,12 +104,19 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
     def ingest(self, paths: Iterable[str | Path] | None = None,
                progress: "Progress | None" = None) -> "IngestReport":
         """Read files and folders (default: the project's sources) into the store."""
+        from .ingest.limits import Limits
         from .ingest.pipeline import Ingester
 
         chosen = [Path(p) for p in paths] if paths else self.source_paths()
         chosen = [p if p.is_absolute() else (Path.cwd() / p) for p in chosen]
+        limits = Limits.from_settings(self.settings["limits"])
         run = self.store.start_run("ingest", {"paths": [str(p) for p in chosen]})
-        report = Ingester(self.store, self.root, self.segment_settings).run(chosen, progress)
+        try:
+            report = Ingester(self.store, self.root, self.segment_settings, limits).run(
+                chosen, progress)
+        except BaseException as e:
+            self.store.abandon_run(run, e)
+            raise
         self.store.finish_run(run, report.summary(), "ok" if report.ok else "partial")
         return report
 
@@ -217,6 +224,9 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
         path = self.codeframe_path
         if not path.exists():
             raise ProjectError(f"codeframe {path} not found (set `codeframe:` in {SETTINGS_FILE})")
+        if not path.is_file():
+            raise ProjectError(f"codeframe {path} is a folder, not a file (set `codeframe:` in "
+                               f"{SETTINGS_FILE} to the codeframe's .yaml file)")
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if self._codeframe is not None and self._codeframe_digest == digest:
             return self._codeframe
@@ -292,7 +302,11 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
         """Embed every active segment not yet cached; returns how many were embedded now."""
         texts = list(self.segments()["text"])
         run = self.store.start_run("embed", {"backend": self.settings["embed"]["backend"]})
-        _, computed = self.vectors(texts, progress)
+        try:
+            _, computed = self.vectors(texts, progress)
+        except BaseException as e:
+            self.store.abandon_run(run, e)
+            raise
         self.store.finish_run(run, {"segments": len(texts), "embedded_now": computed,
                                     "model": self.embedder.model_id})
         return computed
@@ -416,4 +430,5 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
         changed since the last ingest and speakers of unknown party (``qualkit.status``)."""
         from .status import project_status
 
+        self.store.reap_dead_runs()  # runs whose process was killed show as interrupted
         return project_status(self, stage=stage, status=status, last=last)

@@ -35,6 +35,13 @@ DEFAULTS: dict[str, Any] = {
         "reassign_outliers": False,
     },
     "suggest": {"k": 3},
+    # size guards on ingest (qualkit/ingest/limits.py): a file over a limit is refused and named
+    "limits": {
+        "file_mb": 100,  # largest file read
+        "docx_expansion": 100,  # a .docx may unzip to at most this many times its size
+        "paragraph_chars": 100_000,  # longer text without a speaker change is cut (max 1,000,000)
+        "segments_per_document": 50_000,
+    },
     "privacy": {
         # people to redact in exports besides the speakers (whose names are always redacted
         # with --redact): a name, or a list of one person's names, e.g. [Ellie Hart, Ellie]
@@ -61,6 +68,11 @@ embed:
 themes:
   min_cluster_size: 10
   seed: 42
+limits:                            # ingest refuses a file over a limit, naming it
+  file_mb: 100                     # largest file read
+  docx_expansion: 100              # a .docx may unzip to this many times its size (zip bombs)
+  paragraph_chars: 100000          # longer text without a speaker change is cut (max 1000000)
+  segments_per_document: 50000
 privacy:
   names: []                        # people to redact in exports (speakers always are), e.g.
                                    # [Ellie Hart, [Sam Jones, Sam]] (a list: one person)

@@ -9,6 +9,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 import qualkit as qk
 from qualkit.embed import FakeEmbedder
 
@@ -111,3 +113,47 @@ def test_store_files_are_private_whatever_the_umask(tmp_path):
         p.close()
     finally:
         os.umask(old)
+
+
+@pytest.mark.slow
+def test_two_coders_write_500_codings_each_while_a_big_ingest_runs(tmp_path):
+    """Issue #9: two processes each write 500 codings as different coders (each coding its
+    own transaction, as the TUI does) while a third ingests 40 files: none is lost, nobody
+    sees 'database is locked', the store passes its integrity checks."""
+    p = small_project(tmp_path / "study", n=500)
+    ids = ",".join(p.segments()["segment_id"])
+    assert len(ids.split(",")) == 500
+    p.close()
+    for i in range(40):
+        write(tmp_path / "study" / "transcripts" / f"more{i:02d}.txt",
+              "\n".join(f"P{j % 4}: File {i} says linkage sentence {j} took a while."
+                        for j in range(150)) + "\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    ingest = subprocess.Popen([sys.executable, "-m", "qualkit", "-C", str(tmp_path / "study"),
+                               "ingest"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=env)
+    procs = [subprocess.Popen([sys.executable, "-c", WAIT_FOR_INGEST + WRITER,
+                               str(tmp_path / "study"), coder, ids], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env)
+             for coder in ("ana", "ben")]
+    results = [proc.communicate(timeout=900) for proc in procs + [ingest]]
+    for proc, (out, err) in zip(procs + [ingest], results):
+        assert proc.returncode == 0, err[-2000:]
+        assert "locked" not in err and "busy" not in err
+    p = qk.open_project(tmp_path / "study")
+    assert len(p.codings(coder="ana")) == 500 and len(p.codings(coder="ben")) == 500
+    assert len(p.documents()) == 41
+    assert p.store.integrity_ok()
+    run = next(r for r in p.store.runs("ingest") if r["summary"] != "{}")
+    during = p.codings()["created"].between(run["started"], run["finished"])
+    assert during.sum() > 0  # the codings really were written while the ingest ran
+    p.close()
+
+
+WAIT_FOR_INGEST = """
+import sys, time, qualkit as qk
+q = qk.open_project(sys.argv[1])
+while not any(r["status"] == "running" for r in q.store.runs("ingest")):
+    time.sleep(0.01)
+q.close()
+"""

@@ -9,7 +9,7 @@ from rich import box
 from rich.table import Table
 
 from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, coder_or_fail, err, escape,
-                             open_current, out, step_reporter, warn_pending)
+                             open_current, out, state, step_reporter, warn_pending)
 
 MOVES_SHOWN = 15
 
@@ -40,6 +40,12 @@ def print_ingest(report) -> None:
         err.print(f"[red]skipped[/] {escape(str(path))}: {escape(reason)}")
     for w in report.warnings:
         err.print(f"[yellow]warning[/] {escape(w)}")
+    if report.ignored:
+        kinds = sorted({Path(p).suffix.lower() or "(no extension)" for p in report.ignored})
+        err.print(f"[dim]ignored {len(report.ignored)} file(s) of types qualkit does not read "
+                  f"({escape(', '.join(kinds))})[/]")
+    for path, trace in report.errors if state["debug"] else []:
+        err.print(f"[red]traceback[/] for {escape(path)}:\n{escape(trace)}")
     print_moves(report)
     for doc, sid, text in report.orphaned:
         err.print(f"[yellow]kept[/] coded segment {sid} of {escape(doc)}: its text is no longer "

@@ -1,8 +1,9 @@
 """What every embedding backend shares: the protocol, offline guard, batching and ids.
 
 Backends (``onnx``, ``torch``, ``fake``) import from here and from ``model``; nothing here
-imports a backend, so there is no import circle. Importing this module sets the Hugging Face
-offline variables, so nothing imported later in the process can reach the hub.
+imports a backend, so there is no import circle. Importing this module sets the offline
+variables (``qualkit.offline``: Hugging Face hub, onnxruntime telemetry), so nothing imported
+later in the process can reach the network.
 """
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Protocol, Sequence, runtime_checkable
 
 from qualkit.models import QualkitError
+from qualkit.offline import OFFLINE_ENV, go_offline
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
 BACKENDS = ("onnx-int8", "onnx-fp32", "torch-fp32")
 DEFAULT_BACKEND = "onnx-int8"
 
@@ -24,13 +25,8 @@ ProgressFn = Callable[[int], None]
 
 
 def ensure_offline() -> None:
-    """Force the Hugging Face libraries offline (also if one was imported before us)."""
-    os.environ.update(OFFLINE_ENV)
-    import sys
-
-    hub = sys.modules.get("huggingface_hub.constants")
-    if hub is not None and hasattr(hub, "HF_HUB_OFFLINE"):
-        hub.HF_HUB_OFFLINE = True
+    """Force Hugging Face offline and onnxruntime's telemetry off (``qualkit.offline``)."""
+    go_offline()
 
 
 ensure_offline()

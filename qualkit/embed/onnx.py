@@ -32,6 +32,7 @@ from qualkit.embed.base import ProgressFn, cpu_threads, ensure_offline, length_b
 from qualkit.embed.checkset import CHECK_SENTENCES, CHECKSET_VERSION
 from qualkit.embed.model import ModelSpec, read_json
 from qualkit.models import QualkitError
+from qualkit.offline import ort_telemetry_preloaded
 
 RECIPE_VERSION = 1
 MIN_COSINE = 0.99  # int8 may be the default only at or above this mean cosine to fp32
@@ -76,7 +77,7 @@ class OnnxEmbedder:
 
     def __init__(self, onnx_path: Path, spec: ModelSpec, backend: str,
                  threads: int | None = None, meta: dict | None = None, note: str = ""):
-        import onnxruntime as ort
+        ort = import_onnxruntime()
         from tokenizers import Tokenizer
 
         settings = onnx_settings(spec)
@@ -119,6 +120,25 @@ class OnnxEmbedder:
                 progress(len(idx))
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
+
+
+def import_onnxruntime():
+    """onnxruntime with its telemetry off: ``ORT_DISABLE_TELEMETRY`` is set before it loads
+    (``qualkit.offline``); the runtime switch is thrown too, and a warning says when
+    onnxruntime was loaded before qualkit and so made its own choice."""
+    ensure_offline()
+    import onnxruntime as ort
+
+    ort.disable_telemetry_events()
+    if ort_telemetry_preloaded() and not _WARNED:
+        _WARNED.append(True)
+        warnings.warn("onnxruntime was imported before qualkit, so its telemetry could not be "
+                      "switched off; set ORT_DISABLE_TELEMETRY=1 before starting Python",
+                      RuntimeWarning, stacklevel=3)
+    return ort
+
+
+_WARNED: list[bool] = []
 
 
 # --- cache --------------------------------------------------------------------------------------
@@ -263,7 +283,6 @@ def export(spec: ModelSpec, directory: Path) -> dict:
     try:
         import numpy as np
         import onnx
-        import onnxruntime
         import torch
         import transformers
         from transformers import AutoModel
@@ -271,6 +290,7 @@ def export(spec: ModelSpec, directory: Path) -> dict:
         raise QualkitError(f"The first use of the ONNX backends exports the model, which needs "
                            f"{e.name or 'torch, transformers and onnx'} (not installed); install "
                            "qualkit's dependencies, or set embed.backend: torch-fp32") from e
+    onnxruntime = import_onnxruntime()
     from qualkit.embed.torch import TorchEmbedder, quiet_hf
 
     try:

@@ -1,8 +1,13 @@
 """Ingest: files and folders into documents, segments and FOI answers in the store.
 
 One file's failure never stops the batch: it is reported with its name and reason, and the
-file's document (if any) is left as it was. Each document is written in one transaction, so
-the store never holds a document whose segments belong to another version of it.
+file's document (if any) is left as it was. That holds for unexpected errors too (a bug in a
+reader, spaCy refusing a text): the file is skipped with the error named and the traceback
+kept in ``IngestReport.errors`` for ``--debug``. Only a store that cannot be written (locked,
+read-only, disk full) or Ctrl-C ends the batch, since every later file would fail the same way.
+Each document is written in one transaction, so the store never holds a document whose
+segments belong to another version of it. Files come from ``discover.py`` (nothing dropped in
+silence); size limits (``limits.py``) are applied per file.
 
 A transcript goes through ``transcript.build_transcript`` (header, non-speech, timestamps,
 one name per speaker), then ``parties.decide_parties``, then ``segment_document``. Its
@@ -14,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import traceback
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
@@ -23,39 +30,14 @@ from typing import Any
 from ..models import Progress, ReadError, ReadResult, Segment, Step
 from ..segment import (SEGMENTER_VERSION, SegmentSettings, answer_segments, describe_changes,
                        parse_fingerprint, segment_document)
-from ..store import Store
+from ..store import Store, StoreError
 from .attributes import ATTRIBUTES_FILE, AttributeTable, load_attributes
+from .discover import SUPPORTED, discover as find_files
+from .limits import Limits, check_file_size, check_segment_count, split_long_units
 from .report import BUILT_IN, IngestReport, Moved, namespaced
 
-SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".vtt", ".srt")
+__all__ = ["IngestReport", "Ingester", "SUPPORTED", "KINDS", "content_hash"]
 KINDS = ("transcript", "foi")
-
-
-def discover(paths: Iterable[Path], report: IngestReport) -> list[Path]:
-    """Expand files and folders into the files to read, in a stable order."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            try:
-                found = sorted(p for p in path.rglob("*") if p.is_file())
-            except OSError as e:
-                report.skipped.append((str(path), f"cannot list folder ({e.strerror or e})"))
-                continue
-            for p in found:
-                if p.name.startswith((".", "~$")) or p.name == ATTRIBUTES_FILE:
-                    continue
-                if any(part.startswith(".") for part in p.relative_to(path).parts[:-1]):
-                    continue
-                if p.suffix.lower() in SUPPORTED:
-                    files.append(p)
-                else:
-                    report.ignored.append(str(p))
-        elif path.exists() or path.is_symlink():
-            files.append(path)
-        else:
-            report.skipped.append((str(path), "no such file or folder"))
-    unique = list(dict.fromkeys(p.resolve() for p in files))
-    return unique
 
 
 def content_hash(raw: bytes) -> str:
@@ -63,10 +45,12 @@ def content_hash(raw: bytes) -> str:
 
 
 class Ingester:
-    def __init__(self, store: Store, root: Path, settings: SegmentSettings):
+    def __init__(self, store: Store, root: Path, settings: SegmentSettings,
+                 limits: Limits | None = None):
         self.store = store
         self.root = root.resolve()
         self.settings = settings
+        self.limits = limits or Limits()
         self._tables: dict[Path, AttributeTable] = {}
 
     def display(self, path: Path) -> str:
@@ -79,7 +63,8 @@ class Ingester:
         folder = path.parent
         if folder not in self._tables:
             csv_path = folder / ATTRIBUTES_FILE
-            table = load_attributes(csv_path) if csv_path.exists() else AttributeTable()
+            table = (load_attributes(csv_path, self.display(csv_path))
+                     if os.path.lexists(csv_path) else AttributeTable())
             report.warnings.extend(table.problems)
             for column in table.columns:
                 if column.strip().lower() in BUILT_IN - {"kind"}:
@@ -94,15 +79,26 @@ class Ingester:
     def run(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
         paths = list(paths)
         report = IngestReport()
-        files = discover(paths, report)
+        found = find_files(paths, self.display)
+        report.skipped.extend(found.skipped)
+        report.warnings.extend(found.warnings)
+        report.ignored.extend(found.ignored)
+        files = found.files
         for i, path in enumerate(files, start=1):
             shown = self.display(path)
             try:
                 self.ingest_one(path, shown, report)
             except ReadError as e:
                 report.skipped.append((shown, e.reason))
+            except StoreError:
+                raise  # the store cannot be written: every later file would fail the same way
             except OSError as e:
                 report.skipped.append((shown, f"cannot read ({e.strerror or e})"))
+            except Exception as e:  # a bug, or a library refusing the text (MemoryError too)
+                report.skipped.append((shown, f"qualkit could not process this file "
+                                              f"({type(e).__name__}: {_first_line(e)}); "
+                                              "please report it"))
+                report.errors.append((shown, traceback.format_exc()))
             if progress:
                 progress(Step("ingest", i, len(files), shown))
         self._report_gone(paths, report)
@@ -110,7 +106,7 @@ class Ingester:
 
     def _report_gone(self, paths: Iterable[Path], report: IngestReport) -> None:
         """Documents from the folders just read whose file is no longer there: kept, said."""
-        folders = [p.resolve() for p in paths if p.is_dir()]
+        folders = [Path(os.path.realpath(p)) for p in paths if p.is_dir()]
         for row in self.store.documents():
             path = Path(row["path"])
             path = path if path.is_absolute() else self.root / path
@@ -128,6 +124,7 @@ class Ingester:
                 f"a different file with the same name is already in the project "
                 f"({existing['path']}); rename one of them"
             )
+        check_file_size(path.stat().st_size, self.limits)
         raw = path.read_bytes()
         digest = content_hash(raw)
         attributes = self.attributes_for(path, report)
@@ -139,17 +136,21 @@ class Ingester:
         if existing is not None and existing["content_hash"] == digest:
             meta = json.loads(existing["meta"])
             if kind_hint in (None, existing["kind"]):
-                why = stale(meta.get("segmentation"), existing["kind"], self.settings)
+                why = (stale(meta.get("segmentation"), existing["kind"], self.settings)
+                       or self._recut(meta))
                 if why is None:
                     header = meta.get("header", {}).get("fields", {})
                     self.store.set_attributes(existing["id"], _merged(header, attributes))
                     report.unchanged.append(shown)
                     return
                 report.resegmented.setdefault(why, []).append(shown)
-        result = read_file(path)
+        result = read_file(path, self.limits, data=raw)
+        report.warnings.extend(f"{shown}: {w}" for w in result.warnings)
         kind = kind_hint or self._guess_kind(result)
         meta = dict(result.meta)
         segments, answers, header = self._analyse(name, kind, result, shown, report, meta)
+        check_segment_count(len(segments), self.limits)
+        meta["paragraph_chars"] = self.limits.paragraph_chars
         meta["segmentation"] = fingerprint(kind, self.settings)
         meta["turns"] = len(result.turns)
         relocate = partial(_relocate, result.text, segments)
@@ -168,6 +169,15 @@ class Ingester:
         report.orphaned.extend((name, sid, text) for sid, text in change.orphaned)
         report.moved.extend(Moved(name, code, coder, text, targets, note)
                             for _sid, text, code, coder, targets, note in change.moved)
+
+    def _recut(self, meta: dict[str, Any]) -> str | None:
+        """Why an unchanged file must be read again because the paragraph limit changed and
+        cuts (or would cut) one of its units, or None."""
+        limit = self.limits.paragraph_chars
+        old = meta.get("paragraph_chars", limit)
+        if old != limit and meta.get("longest_unit", 0) > min(old, limit):
+            return f"limits.paragraph_chars ({old:,} → {limit:,})"
+        return None
 
     @staticmethod
     def _guess_kind(result: ReadResult) -> str:
@@ -202,6 +212,10 @@ class Ingester:
                                    self.store.speaker_overrides(name))
         units = [replace(u, party=decisions[u.speaker].party if u.speaker else UNKNOWN)
                  for u in t.units]
+        meta["longest_unit"] = max((u.end - u.start for u in units), default=0)
+        units, cuts = split_long_units(result.text, units, self.limits)
+        report.warnings.extend(f"{shown}: {w}" for w in cuts)
+        check_segment_count(len(units), self.limits, what="speaker turns")
         meta["header"] = {"start": t.header.start, "end": t.header.end,
                           "fields": t.header.fields}
         meta["annotations"] = [[a.start, a.end, a.kind] for a in t.annotations]
@@ -255,6 +269,12 @@ def _relocate(text: str, segments: list[Segment], codings: list[dict]) -> dict:
     from .carry import relocate
 
     return relocate(text, segments, codings)
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    line = text[0] if text else ""
+    return line if len(line) <= 160 else line[:157] + "..."
 
 
 def _fold_problems(problems: list[str]) -> str:

@@ -1,8 +1,10 @@
 """Read a transcript file into a ``ReadResult``: the document text, its speaker turns, and meta.
 
 Conventions
-- .txt/.md: decoded (BOM-aware UTF-8/UTF-16, then UTF-8, then Windows-1252, then latin-1) with
-  line endings normalised to ``\\n``; nothing else changes. ``.md`` gives format "txt".
+- .txt/.md (and subtitles): decoded by ``decode.py`` (UTF-8 with or without BOM, UTF-16,
+  else Windows-1252 told apart from damaged UTF-8) with line endings normalised to ``\\n``;
+  stray control characters are removed and reported in ``ReadResult.warnings``; nothing else
+  changes. ``.md`` gives format "txt".
 - .docx: every paragraph of the body in document order, including paragraphs inside table cells
   and content controls where they appear, joined with ``\\n`` (an empty paragraph is a blank
   line). Headers, footers, footnotes and comments are not read.
@@ -16,46 +18,56 @@ Conventions
   [first cue start, last cue end] in seconds and ``meta["notes"]`` the text of NOTE blocks.
 - Speaker turns in txt/md/docx/pdf come from ``speakers.find_turns``.
 - Every problem is a ``ReadError`` with a short reason and no path; a result's text is never empty.
+- ``limits.py`` guards size: a file over ``limits.file_mb`` and a .docx that would expand more
+  than ``limits.docx_expansion`` times are refused before they are parsed.
 """
 from __future__ import annotations
 
 import html
 import io
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
 from pathlib import Path
 from typing import Callable
 
+from qualkit.ingest.decode import decode, decode_text
+from qualkit.ingest.limits import (Limits, check_docx_expansion, check_docx_paragraphs,
+                                   check_file_size)
 from qualkit.ingest.speakers import Label, accepted, find_turns, infer_role, match_label
 from qualkit.models import ReadError, ReadResult, Turn
 
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "utf-8"), (b"\xff\xfe", "utf-16-le", "utf-16-le"),
-         (b"\xfe\xff", "utf-16-be", "utf-16-be"))
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f\x7f]")  # keeps \t \n \v \f \r and \x1a
-_BINARY = "not a text file (it contains binary data)"
+__all__ = ["decode_text", "read_file"]
 _BAD_DOCX = "not a valid Word file (truncated or corrupt?)"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-def read_file(path: Path) -> ReadResult:
-    """Read one transcript file; raise ``ReadError`` with a reason a researcher understands."""
+def read_file(path: Path, limits: Limits | None = None, data: bytes | None = None) -> ReadResult:
+    """Read one transcript file; raise ``ReadError`` with a reason a researcher understands.
+
+    ``data`` is the file's bytes when the caller has read them already (ingest hashes them)."""
     path = Path(path)
+    limits = limits or Limits()
     if path.is_dir():
         raise ReadError("is a folder, not a file")
     suffix = path.suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
         raise ReadError(f"unsupported file type {suffix or '(no extension)'}")
-    data = _read_bytes(path)
+    data = _read_bytes(path, limits) if data is None else data
     if not data:
         raise ReadError("file is empty")
+    if suffix == ".docx":
+        check_docx_expansion(data, limits)
+        check_docx_paragraphs(data, limits)
     return reader(data)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limits: Limits) -> bytes:
     try:
+        check_file_size(path.stat().st_size, limits)
         return path.read_bytes()
     except IsADirectoryError:
         raise ReadError("is a folder, not a file") from None
@@ -70,48 +82,10 @@ def _read_bytes(path: Path) -> bytes:
 # ---------------------------------------------------------------- plain text
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode bytes to text with ``\\n`` line endings; return (text, encoding used)."""
-    label, codec, body = _sniff_encoding(data)
-    if codec is not None:
-        try:
-            text = body.decode(codec)
-        except UnicodeDecodeError:
-            raise ReadError(f"text is not valid {label.upper()} (damaged file?)") from None
-    else:
-        if b"\x00" in data:
-            raise ReadError(_BINARY)
-        for label in ("utf-8", "cp1252", "latin-1"):
-            try:
-                text = data.decode(label)
-                break
-            except UnicodeDecodeError:
-                continue
-    if _CONTROL_RE.search(text):
-        raise ReadError(_BINARY)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise ReadError("file is empty (only blank lines or spaces)")
-    return text, label
-
-
-def _sniff_encoding(data: bytes) -> tuple[str, str | None, bytes]:
-    """(label, codec, body) from a BOM or a UTF-16 NUL pattern; codec None when unknown."""
-    for bom, label, codec in _BOMS:
-        if data.startswith(bom):
-            return label, codec, data[len(bom):]
-    if len(data) >= 4 and len(data) % 2 == 0:
-        even, odd = data[0::2], data[1::2]
-        if odd.count(0) >= 0.9 * len(odd) and 0 not in even:
-            return "utf-16-le", "utf-16-le", data
-        if even.count(0) >= 0.9 * len(even) and 0 not in odd:
-            return "utf-16-be", "utf-16-be", data
-    return "", None, data
-
-
 def _read_txt(data: bytes) -> ReadResult:
-    text, encoding = decode_text(data)
-    return ReadResult(text=text, turns=find_turns(text), format="txt", encoding=encoding)
+    d = decode(data)
+    return ReadResult(text=d.text, turns=find_turns(d.text), format="txt", encoding=d.encoding,
+                      warnings=d.warnings)
 
 
 # ---------------------------------------------------------------- Word and PDF
@@ -155,10 +129,12 @@ def _read_pdf(data: bytes) -> ReadResult:
     import pypdf
 
     try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not _decrypt_without_password(reader):
-            raise ReadError("password-protected or encrypted PDF — remove the password first")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with _quiet("pypdf"):  # "EOF marker not found" and the like: the reason below says it
+            reader = pypdf.PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not _decrypt_without_password(reader):
+                raise ReadError("password-protected or encrypted PDF — remove the password "
+                                "first")
+            pages = [page.extract_text() or "" for page in reader.pages]
     except ReadError:
         raise
     except Exception:  # pypdf raises many kinds on damaged files
@@ -167,6 +143,23 @@ def _read_pdf(data: bytes) -> ReadResult:
     if not text.strip():
         raise ReadError("PDF has no text layer (scanned?) — run OCR first")
     return ReadResult(text=text, turns=find_turns(text), format="pdf", meta={"pages": len(pages)})
+
+
+@contextmanager
+def _quiet(logger_name: str):
+    """A library's own warnings off while it reads: a damaged file is one line from qualkit."""
+    import logging
+    import warnings
+
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def _decrypt_without_password(reader) -> bool:
@@ -201,7 +194,8 @@ class _Piece:
 
 
 def _read_subtitles(data: bytes, fmt: str) -> ReadResult:
-    text, encoding = decode_text(data)
+    decoded = decode(data)
+    text, encoding = decoded.text, decoded.encoding
     cues, notes, title = _parse_cues(text, webvtt=fmt == "vtt")
     merged = _merge_pieces([p for start, end, lines in cues for p in _cue_pieces(start, end, lines)])
     if not merged:
@@ -216,7 +210,8 @@ def _read_subtitles(data: bytes, fmt: str) -> ReadResult:
     meta = {"cues": len(cues), "notes": notes, "turn_times": [[t[3], t[4]] for t in merged]}
     if title:
         meta["title"] = title
-    return ReadResult(text="\n".join(out), turns=turns, format=fmt, encoding=encoding, meta=meta)
+    return ReadResult(text="\n".join(out), turns=turns, format=fmt, encoding=encoding, meta=meta,
+                      warnings=decoded.warnings)
 
 
 def _merge_pieces(pieces: list[_Piece]) -> list[list]:

@@ -38,6 +38,7 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     warnings: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # files of types qualkit does not read
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, traceback) of bugs
     segments_added: int = 0
     segments_removed: int = 0
     carried: int = 0  # codings moved to the segments now holding their text

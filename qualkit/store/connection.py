@@ -8,6 +8,10 @@ write in turn. An in-memory store (tests) has one connection shared under a lock
 
 The database folder is made 0700 and the files 0600 whatever the umask: they hold interview
 text about children. SQLite gives the -wal and -shm files the database file's mode.
+
+Every connection is a ``_Conn``, whose ``execute``/``executemany``/``executescript``/``commit``
+turn SQLite's errors into ``StoreError``s with advice (``errors.py``): busy (and who holds it),
+read-only (and where), disk full, damaged file.
 """
 from __future__ import annotations
 
@@ -21,9 +25,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from qualkit.models import QualkitError
+from qualkit.store.errors import StoreError, translate
 from qualkit.store.migrations import MIGRATIONS
 
+__all__ = ["BUSY_TIMEOUT_S", "Connection", "StoreError", "now"]
 BUSY_TIMEOUT_S = 10.0
 
 
@@ -31,8 +36,27 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class StoreError(QualkitError):
-    pass
+def _translating(method):
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as e:
+            better = translate(e, self.qualkit_path, BUSY_TIMEOUT_S)
+            if better is e:
+                raise
+            raise better from e
+    call.__name__ = method.__name__
+    return call
+
+
+class _Conn(sqlite3.Connection):
+    """A connection whose errors name the database and say what to do."""
+
+    qualkit_path = ""
+    execute = _translating(sqlite3.Connection.execute)
+    executemany = _translating(sqlite3.Connection.executemany)
+    executescript = _translating(sqlite3.Connection.executescript)
+    commit = _translating(sqlite3.Connection.commit)
 
 
 def _create_private(path: Path) -> None:
@@ -72,14 +96,18 @@ class Connection:
     def _open(self) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S,
-                                   check_same_thread=False)
+                                   check_same_thread=False, factory=_Conn)
+            conn.qualkit_path = self.path
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
             if self.path != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.Error as e:
-            raise StoreError(f"cannot open project database {self.path}: {e}") from e
+            better = translate(e, self.path, BUSY_TIMEOUT_S)
+            if better is e:
+                better = StoreError(f"cannot open project database {self.path}: {e}")
+            raise better from e
         with self._lock:
             self._opened.append(conn)
         return conn

@@ -221,4 +221,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX coding_log_action ON coding_log(action_id);
     CREATE UNIQUE INDEX memos_one_per_coder ON memos(target_type, target_id, coder_id);
     """,
+    # 5 — who runs a stage, so a run left 'running' by a process that is gone (killed, crashed,
+    # machine restarted) is shown as interrupted on the next start or status
+    """
+    ALTER TABLE runs ADD COLUMN pid INTEGER;
+    ALTER TABLE runs ADD COLUMN host TEXT;
+    ALTER TABLE runs ADD COLUMN process_start TEXT;
+    """,
 ]

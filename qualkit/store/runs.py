@@ -1,21 +1,57 @@
-"""Runs of each stage (ingest, embed, themes...), stored theme runs, and counts for status."""
+"""Runs of each stage (ingest, embed, themes...), stored theme runs, and counts for status.
+
+A run records the pid, host and start token of its process (``liveness.py``). A run still
+``running`` whose process is gone (killed, crashed, machine restarted) becomes
+``interrupted`` the next time any run starts or the status is read (``reap_dead_runs``); a run
+that ends by an exception is closed by ``abandon_run`` (``interrupted`` for Ctrl-C, else
+``failed``), so no run stays ``running`` forever.
+"""
 from __future__ import annotations
 
 import json
 import sqlite3
 from typing import Any
 
-from qualkit.store.connection import Connection, now
+from qualkit.store.connection import Connection, StoreError, now
+from qualkit.store.liveness import is_gone, this_process
 
 
 class RunsMixin(Connection):
     # -- runs -----------------------------------------------------------------------------
     def start_run(self, stage: str, params: dict[str, Any] | None = None) -> int:
+        self.reap_dead_runs()
+        pid, host, token = this_process()
         with self.transaction() as c:
             return c.execute(
-                "INSERT INTO runs(stage, started, params) VALUES (?, ?, ?)",
-                (stage, now(), json.dumps(params or {}, default=str)),
+                "INSERT INTO runs(stage, started, params, pid, host, process_start) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (stage, now(), json.dumps(params or {}, default=str), pid, host, token),
             ).lastrowid
+
+    def reap_dead_runs(self) -> list[int]:
+        """Mark ``interrupted`` the running runs whose process is gone; their ids."""
+        rows = self.conn.execute(
+            "SELECT id, pid, host, process_start FROM runs WHERE status = 'running'").fetchall()
+        dead = [r for r in rows if is_gone(r["pid"], r["host"], r["process_start"])]
+        if not dead:
+            return []
+        with self.transaction() as c:
+            for r in dead:
+                note = (f"process {r['pid']} on {r['host']} ended without finishing this run"
+                        if r["pid"] is not None else "started by an older qualkit; never finished")
+                c.execute("UPDATE runs SET status = 'interrupted', finished = ?, summary = ? "
+                          "WHERE id = ? AND status = 'running'",
+                          (now(), json.dumps({"note": note}), r["id"]))
+        return [r["id"] for r in dead]
+
+    def abandon_run(self, run_id: int, error: BaseException) -> None:
+        """Close a run that ended by an exception; never raises (the store may be the cause)."""
+        interrupted = isinstance(error, (KeyboardInterrupt, SystemExit))
+        summary = {"error": str(error) or type(error).__name__}
+        try:
+            self.finish_run(run_id, summary, "interrupted" if interrupted else "failed")
+        except (StoreError, sqlite3.Error):
+            pass  # left 'running': the next start or status marks it interrupted
 
     def finish_run(self, run_id: int, summary: dict[str, Any], status: str = "ok") -> None:
         with self.transaction() as c:
