@@ -46,6 +46,9 @@ DEFAULTS: dict[str, Any] = {
         # people to redact in exports besides the speakers (whose names are always redacted
         # with --redact): a name, or a list of one person's names, e.g. [Ellie Hart, Ellie]
         "names": [],
+        # redact whatever the CLI prints and the coding app shows (as --redact does), for a
+        # screen shared in a meeting
+        "redact_screens": False,
     },
 }
 
@@ -76,6 +79,8 @@ limits:                            # ingest refuses a file over a limit, naming 
 privacy:
   names: []                        # people to redact in exports (speakers always are), e.g.
                                    # [Ellie Hart, [Sam Jones, Sam]] (a list: one person)
+  redact_screens: false            # true: the CLI and the coding app show text redacted,
+                                   # as --redact does (for screens shared in meetings)
 """
 
 

@@ -6,8 +6,11 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, err, escape, open_current,
-                             out, state, step_reporter, warn_pending)
+from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, err, escape,
+                             keep_pseudonyms, open_current, out, screen_redactor, shown_text,
+                             state, step_reporter, warn_pending)
+
+REDACT_HELP = "Pseudonymise names, identifiers, speakers and documents."
 from qualkit.models import QualkitError
 
 
@@ -36,6 +39,7 @@ def themes(
     where: Optional[list[str]] = typer.Option(None, "--where",
                                               help="ATTRIBUTE=VALUE (repeatable)."),
     include_interviewer: bool = typer.Option(False, "--include-interviewer"),
+    redact: bool = typer.Option(False, "--redact", help=REDACT_HELP),
 ) -> None:
     """Find candidate themes (BERTopic on cached vectors) and store the run."""
     options: dict = {"reassign_outliers": reassign_outliers, "party": party,
@@ -53,11 +57,13 @@ def themes(
     warn_pending(p)
     with bar("Embedding") as b:
         run = p.run_themes(progress=step_reporter(b), **options)
-    print_themes(p, run)
-    _left_out(p, options)
+    red = screen_redactor(p, redact)
+    print_themes(p, run, red)
+    keep_pseudonyms(p, red)
+    _left_out(p, options, red is not None)
 
 
-def _left_out(p, options: dict) -> None:
+def _left_out(p, options: dict, redacted: bool = False) -> None:
     """Say when speakers of unknown party were left out by a --party filter."""
     if options.get("party") in (None, "unknown"):
         return
@@ -67,13 +73,30 @@ def _left_out(p, options: dict) -> None:
         segs = segs[segs["kind"] == options["kind"]]
     unknown = segs[segs["party"] == "unknown"]
     if len(unknown):
-        docs = ", ".join(sorted(set(unknown["document"])))
+        docs = (f"{unknown['document'].nunique()} documents" if redacted
+                else ", ".join(sorted(set(unknown["document"]))))
         err.print(f"[yellow]note:[/] {len(unknown)} segments whose speaker's party is unknown "
                   f"were left out ({escape(docs)}); `qualkit speakers` shows them")
 
 
-def print_themes(p, run) -> None:
-    texts = p.segments().set_index("segment_id")["text"]
+def _keywords(red, words, n: int) -> str:
+    words = [str(w) for w in list(words)[:n]]
+    return escape(", ".join(red.keywords(words) if red is not None else words))
+
+
+def learn_texts(p, red) -> None:
+    """Let the redactor meet every segment's identifiers, so it can hide their pieces in
+    theme keywords ("476 5919")."""
+    if red is not None:
+        segs = p.segments()
+        for text, doc in zip(segs["text"], segs["document"]):
+            red.text(text, doc)
+
+
+def print_themes(p, run, red=None) -> None:
+    learn_texts(p, red)
+    segs = p.segments().set_index("segment_id")
+    texts, docs = segs["text"], segs["document"]
     t = Table(expand=True, title=f"Candidate themes (run {run.run_id}, {run.method}, "
               f"{run.segments} segments, {len(run.outliers)} outliers; "
               f"model {escape(run.model_id)})", title_justify="left")
@@ -84,9 +107,9 @@ def print_themes(p, run) -> None:
     t.add_column("resembles", ratio=1)
     t.add_column("representative", ratio=2)
     for r in run.themes.itertuples(index=False):
-        rep = texts.get(r.representative[0], "") if len(r.representative) else ""
-        t.add_row(str(r.theme_id), str(r.size), f"{r.doc_share:.0%}",
-                  escape(", ".join(r.keywords[:6])),
+        sid = r.representative[0] if len(r.representative) else None
+        rep = shown_text(red, texts.get(sid, ""), docs.get(sid, "")) if sid else ""
+        t.add_row(str(r.theme_id), str(r.size), f"{r.doc_share:.0%}", _keywords(red, r.keywords, 6),
                   f"{escape(r.resembles_code)} ({r.score:.2f})" if r.resembles_code else "",
                   f"“{escape(clip(rep, 160))}”")
     out.print(t)
@@ -101,6 +124,7 @@ def suggest(
     k: Optional[int] = typer.Option(None, "-k",
                                     help="Suggestions per segment (default: suggest.k)."),
     limit: int = typer.Option(20, "--limit", "-n", help="Segments to show (0 = all)."),
+    redact: bool = typer.Option(False, "--redact", help=REDACT_HELP),
 ) -> None:
     """Ranked code suggestions for segments of speech (never applied: you decide)."""
     p = open_current()
@@ -115,7 +139,12 @@ def suggest(
     if limit:
         ids = ids[:limit]
     df = p.suggest(segment_ids=ids, k=k)
-    out.print(_suggestion_table(df, p.segments().set_index("segment_id")["text"]))
+    red = screen_redactor(p, redact)
+    segs, wanted = p.segments(), set(ids)
+    texts = {sid: shown_text(red, t, d) for sid, t, d in
+             zip(segs["segment_id"], segs["text"], segs["document"]) if sid in wanted}
+    out.print(_suggestion_table(df, texts))
+    keep_pseudonyms(p, red)
     if limit and total > limit:
         out.print(f"{limit} of {total} segments shown (--limit 0 for all).")
 
@@ -141,15 +170,19 @@ def _suggestion_table(df, texts) -> Table:
 def analyse() -> None:
     """Run every stage on the project in this folder and summarise what it produced."""
     from qualkit.analyse import run_analysis
-    from qualkit.cli.project_cmds import print_ingest, run_ingest
+    from qualkit.cli.project_cmds import print_ingest, run_ingest, warn_identifiers
 
     p = open_current()
     report = run_ingest(p, None)
     print_ingest(report)
+    warn_identifiers(p, report)
     with bar("Working") as b:
         summary = run_analysis(p, report, say=lambda m: err.print(f"[dim]{escape(m)}[/]"),
                                progress=step_reporter(b))
-    print_summary(summary)
+    red = screen_redactor(p)
+    learn_texts(p, red)
+    print_summary(summary, red)
+    keep_pseudonyms(p, red)
     from qualkit.cli.coding import app_command
 
     if summary.segments:
@@ -158,7 +191,7 @@ def analyse() -> None:
     raise typer.Exit(EXIT_OK if report.ok else EXIT_PARTIAL)
 
 
-def print_summary(s) -> None:
+def print_summary(s, red=None) -> None:
     out.print(f"Documents: {s.transcripts} transcripts, {s.foi_letters} FOI letters; "
               f"{s.segments} segments; codeframe '{escape(s.codeframe)}' with {s.codes} codes.")
     for question, counts in s.foi_answers.items():
@@ -180,7 +213,7 @@ def print_summary(s) -> None:
                   f"run {run.run_id}).")
         for r in run.themes.head(8).itertuples(index=False):
             code = f" ~ {escape(r.resembles_code)}" if r.resembles_code else ""
-            out.print(f"  #{r.theme_id} ({r.size}): {escape(', '.join(r.keywords[:5]))}{code}")
+            out.print(f"  #{r.theme_id} ({r.size}): {_keywords(red, r.keywords, 5)}{code}")
         if len(run.themes) > 8:
             out.print(f"  ... and {len(run.themes) - 8} more (qualkit themes shows them all)")
         for m in run.messages:

@@ -23,7 +23,7 @@ EXIT_OK, EXIT_PARTIAL, EXIT_ERROR, EXIT_CRASH, EXIT_INTERRUPTED = 0, 1, 2, 3, 13
 # emoji off too: ":joy:" in a transcript prints as written, not as an emoji
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 out = Console(highlight=False, soft_wrap=True, emoji=False)
-state: dict[str, Any] = {"project": Path("."), "debug": False}
+state: dict[str, Any] = {"project": Path("."), "debug": False, "redact": False}
 _TAG = re.compile(r"\[[a-z#/@][^[]*?\]")  # what rich's markup parser reads as a tag
 
 
@@ -96,15 +96,48 @@ app = typer.Typer(
 def _global(
     project: Path = typer.Option(Path("."), "--project", "-C", help="The project folder."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks behind errors."),
+    redact: bool = typer.Option(False, "--redact", help="Pseudonymise everything shown and "
+                                "exported: names, identifiers, speakers, documents."),
 ) -> None:
     state["project"] = project
     state["debug"] = debug
+    state["redact"] = redact
 
 
 def open_current():
     from qualkit.project import open_project
 
     return open_project(state["project"])
+
+
+def redacting(p, redact: bool = False) -> bool:
+    """Whether to redact: the command's --redact, the global one, or privacy.redact_screens."""
+    return bool(redact or state["redact"] or p.redact_screens)
+
+
+def screen_redactor(p, redact: bool = False):
+    """The project's redactor when redacting (see ``redacting``), else None. Pass it to
+    ``keep_pseudonyms`` when done, so speakers met while printing keep their labels."""
+    return p.redactor() if redacting(p, redact) else None
+
+
+def keep_pseudonyms(p, red) -> None:
+    if red is not None:
+        p.save_pseudonym_map(red.pmap)
+
+
+def shown_text(red, text: object, document: str = "") -> str:
+    """Text as it may be shown: redacted when ``red`` is a redactor."""
+    text = "" if text is None else str(text)
+    return red.text(text, document) if red is not None else text
+
+
+def shown_doc(red, document: str) -> str:
+    return red.document(document) if red is not None else document
+
+
+def shown_speaker(red, speaker, party=None):
+    return red.speaker(speaker, party) if red is not None else speaker
 
 
 def bar(label: str):

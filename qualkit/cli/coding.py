@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from qualkit.cli.app import app, coder_or_fail, open_current, out
+from qualkit.cli.app import app, coder_or_fail, open_current, out, redacting
 from qualkit.models import QualkitError
 
 
@@ -22,10 +22,13 @@ def code(segment_id: Optional[str] = typer.Argument(None, help="Segment id (scri
          coder: Optional[str] = typer.Option(None, "--coder", help="Who is coding."),
          doc: Optional[str] = typer.Option(None, "--doc",
                                            help="Open the app on one document."),
-         memo: Optional[str] = typer.Option(None, "--memo")) -> None:
+         memo: Optional[str] = typer.Option(None, "--memo"),
+         redact: bool = typer.Option(False, "--redact", help="The app shows names, "
+                                     "identifiers, speakers and documents pseudonymised.")
+         ) -> None:
     """Open the coding app (no arguments), or apply CODE to SEGMENT (for scripts)."""
     if segment_id is None:
-        run_app(coder, doc)
+        run_app(coder, doc, redact)
         return
     if code_id is None:
         raise QualkitError("give a SEGMENT and a CODE to apply, or neither to open the app")
@@ -34,13 +37,14 @@ def code(segment_id: Optional[str] = typer.Argument(None, help="Segment id (scri
     out.print("saved" if new else "already coded")
 
 
-def run_app(coder: str | None, doc: str | None) -> None:
+def run_app(coder: str | None, doc: str | None, redact: bool = False) -> None:
     from qualkit.tui.app import make_app
 
     p = open_current()
     if doc is not None:
         p.resolve_document(doc)  # a wrong name is one line here, not a screen later
-    result = make_app(project=p, coder=coder, document=doc).run()
+    result = make_app(project=p, coder=coder, document=doc,
+                      redact=redacting(p, redact)).run()
     p.close()
     if isinstance(result, str) and result:
         out.print(result)

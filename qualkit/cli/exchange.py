@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from qualkit.cli.app import EXIT_OK, EXIT_PARTIAL, app, err, escape, open_current, out
+from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, err, escape, open_current, out,
+                             redacting)
 
 export_app = typer.Typer(help="Write codings, codebooks and projects for other people and "
                               "tools.", no_args_is_help=True)
@@ -51,12 +52,18 @@ def export_qdc(output: Optional[Path] = typer.Option(None, "-o", "--output")) ->
 @export_app.command("qdpx")
 def export_qdpx(coder: Optional[str] = typer.Option(None, "--coder",
                                                     help="Only this coder (default: all)."),
+                redact: bool = typer.Option(False, "--redact", help="Replace names and "
+                                            "identifiers in texts and memos (codings move with "
+                                            "the text); documents become 'Document N'."),
                 output: Optional[Path] = typer.Option(None, "-o", "--output")) -> None:
     """The whole project as REFI-QDA (.qdpx): texts, codes, codings per coder, memos."""
     p = open_current()
     path = output_path(p, output, f"{p.root.name}.qdpx")
-    _warn(p.export_qdpx(path, coder=coder))
+    redact = redacting(p, redact)
+    _warn(p.export_qdpx(path, coder=coder, redact=redact))
     out.print(f"Wrote {escape(str(path))}.")
+    if redact:
+        out.print(f"Redacted: {escape(str(p.last_redaction.by_kind or 'nothing found'))}")
 
 
 def _import(path: Path) -> None:
@@ -109,7 +116,8 @@ def export_excel(coder: Optional[str] = typer.Option(None, "--coder",
                  output: Optional[Path] = typer.Option(None, "-o", "--output")) -> None:
     """The workbook: code matrices (documents, attributes), co-occurrence, themes, quotes,
     agreement, FOI answers and tallies with charts, codebook."""
-    done = open_current().export_excel(output, coder=coder, redact=redact)
+    p = open_current()
+    done = p.export_excel(output, coder=coder, redact=redacting(p, redact))
     out.print(f"Wrote {escape(str(done.path))} ({done.quotes} quotes).")
     for part in done.missing:
         err.print(f"[dim]not included: {escape(part)}[/]")

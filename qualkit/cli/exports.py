@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from qualkit.cli.app import app, escape, open_current, out
+from qualkit.cli.app import app, escape, open_current, out, redacting
 
 
 def _redaction_line(report) -> str:
@@ -42,7 +42,8 @@ def quotes(
     """Illustrative quotes per code: typical of the code and spread over documents and
     speakers, as Markdown, Word or CSV."""
     p = open_current()
-    done = p.export_quotes(output, fmt, codes or None, per_code, coder, context, redact)
+    done = p.export_quotes(output, fmt, codes or None, per_code, coder, context,
+                           redacting(p, redact))
     out.print(f"wrote {done.quotes} quotes to {escape(str(done.path))}"
               f"{escape(_redaction_line(done.redaction))}")
     if done.missing:
@@ -64,7 +65,7 @@ def report(
     """A first draft of the report: a section per top-level code (documents mentioning it by
     authority type, a chart, quotes) and the FOI tables and charts."""
     p = open_current()
-    done = p.export_report(output, fmt, coder, redact,
+    done = p.export_report(output, fmt, coder, redacting(p, redact),
                            by=None if by.lower() == "none" else by)
     out.print(f"wrote the draft report ({done.quotes} quotes) to {escape(str(done.path))}"
               f"{escape(_redaction_line(done.redaction))}")

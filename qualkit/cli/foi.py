@@ -14,7 +14,8 @@ import typer
 from rich import box
 from rich.table import Table
 
-from qualkit.cli.app import app, escape, open_current, out
+from qualkit.cli.app import (app, escape, keep_pseudonyms, open_current, out, screen_redactor,
+                             shown_doc, shown_text)
 
 foi_app = typer.Typer(help="FOI letters: answers read from each letter, and tallies.",
                       no_args_is_help=True)
@@ -81,29 +82,38 @@ def _cell(count: int, pct: float, one_line: bool) -> str:
 
 
 @foi_app.command("show")
-def foi_show(letter: str = typer.Argument(..., help="Letter name (or part of it).")) -> None:
+def foi_show(letter: str = typer.Argument(..., help="Letter name (or part of it)."),
+             redact: bool = typer.Option(False, "--redact", help="Pseudonymise names, "
+                                         "identifiers and the letter's name.")) -> None:
     """What was read from one letter, beside the text it was read from."""
     p = open_current()
     answers, free = p.foi_letter(letter)
+    name = p.resolve_document(letter)
+    red = screen_redactor(p, redact)
+
+    def shown(text: object) -> str:
+        return escape(shown_text(red, text, name))
+
     refused = answers[answers["answer"] == "refused"]
     if len(refused):
         r = refused.iloc[0]
-        out.print(f"[bold red]Refused[/]: {escape(r['qualifier'])} ({len(refused)} questions "
-                  f"not answered) — “{escape(r['evidence'])}”")
-    t = Table(expand=True, title=escape(p.resolve_document(letter)), title_justify="left")
+        out.print(f"[bold red]Refused[/]: {shown(r['qualifier'])} ({len(refused)} questions "
+                  f"not answered) — “{shown(r['evidence'])}”")
+    t = Table(expand=True, title=escape(shown_doc(red, name)), title_justify="left")
     t.add_column("question", no_wrap=True)
     t.add_column("answer", ratio=1, overflow="fold")
     t.add_column("conf.", no_wrap=True)
     t.add_column("read from", ratio=2)
     for r in answers.itertuples(index=False):
         said = "; ".join(x for x in (", ".join(r.options), r.qualifier) if x)
-        answer = escape(r.answer) + (f": {escape(said)}" if said else "")
-        where = "(the refusal above)" if r.answer == "refused" else escape(r.evidence)
+        answer = escape(r.answer) + (f": {shown(said)}" if said else "")
+        where = "(the refusal above)" if r.answer == "refused" else shown(r.evidence)
         t.add_row(escape(r.question), answer, f"{r.confidence:.2f}",
                   f"[dim]{r.start}-{r.end}[/] {where}")
     out.print(t)
     if len(free):
         f = Table("question", "free text (segments to code)", expand=True)
         for r in free.itertuples(index=False):
-            f.add_row(escape(r.question or ""), escape(r.text))
+            f.add_row(escape(r.question or ""), shown(r.text))
         out.print(f)
+    keep_pseudonyms(p, red)

@@ -9,7 +9,9 @@ from rich import box
 from rich.table import Table
 
 from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, coder_or_fail, err, escape,
-                             open_current, out, state, step_reporter, warn_pending)
+                             keep_pseudonyms, open_current, out, redacting, screen_redactor,
+                             shown_doc, shown_speaker, shown_text, state, step_reporter,
+                             warn_pending)
 
 MOVES_SHOWN = 15
 
@@ -27,6 +29,24 @@ def init(folder: Path = typer.Argument(Path("."), help="Folder to make a project
 def run_ingest(p, paths: list[Path] | None):
     with bar("Ingesting") as b:
         return p.ingest(paths or None, progress=step_reporter(b))
+
+
+def warn_identifiers(p, report) -> None:
+    """One line per newly read document holding a child's NHS number or UPN, or a name from
+    ``privacy.names`` (counts by kind, never the values), unless screens are redacted."""
+    if redacting(p):
+        return
+    read = [Path(x).name for x in list(report.added) + list(report.updated)]  # as stored
+    found = p.identifier_warnings(read)
+    for doc, counts in found.items():
+        kinds = ", ".join(f"{n} {KIND_WORDS.get(k, k)}{'s' * (n != 1)}"
+                          for k, n in counts.items())
+        err.print(f"[yellow]identifiers[/] in {escape(doc)}: {escape(kinds)}; they show in "
+                  "`segments`, `suggest`, themes and the app as written (`qualkit privacy "
+                  "scan` lists them; `--redact` or `privacy.redact_screens: true` hides them)")
+
+
+KIND_WORDS = {"nhs_number": "NHS number", "upn": "UPN", "name": "listed name"}
 
 
 def print_ingest(report) -> None:
@@ -71,8 +91,10 @@ def print_moves(report) -> None:
 def ingest(paths: Optional[list[Path]] = typer.Argument(
         None, help="Files or folders (default: the project's sources).")) -> None:
     """Read transcripts and FOI letters into the project; re-running skips unchanged files."""
-    report = run_ingest(open_current(), paths)
+    p = open_current()
+    report = run_ingest(p, paths)
     print_ingest(report)
+    warn_identifiers(p, report)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_PARTIAL)
 
 
@@ -147,17 +169,20 @@ def segments(
     doc: Optional[str] = typer.Option(None, "--doc", help="Document name (or part of it)."),
     speaker: Optional[str] = typer.Option(None, "--speaker", help="Only this speaker."),
     limit: int = typer.Option(50, "--limit", "-n", help="Rows to show (0 = all)."),
+    redact: bool = typer.Option(False, "--redact", help="Pseudonymise names, identifiers, "
+                                "speakers and documents."),
 ) -> None:
     """Show segments, one table per document (the transcriber's marks dimmed)."""
     p = open_current()
     warn_pending(p)
+    red = screen_redactor(p, redact)
     df = p.segments(document=doc, speaker=speaker)
     total = len(df)
     if limit:
         df = df.head(limit)
     wide = out.width >= 110
     for document, group in df.groupby("document", sort=False):
-        t = Table(box=box.SIMPLE_HEAD, expand=True, title=escape(document),
+        t = Table(box=box.SIMPLE_HEAD, expand=True, title=escape(shown_doc(red, document)),
                   title_justify="left", title_style="bold")
         t.add_column("id", no_wrap=True, style="dim")
         t.add_column("speaker", max_width=16 if not wide else 22, overflow="fold")
@@ -166,16 +191,18 @@ def segments(
             t.add_column("offsets", no_wrap=True, style="dim")
         t.add_column("text", ratio=1, min_width=30)
         for r in group.itertuples(index=False):
-            t.add_row(*_segment_row(r, wide))
+            t.add_row(*_segment_row(r, wide, red))
         out.print(t)
+    keep_pseudonyms(p, red)
     if limit and total > limit:
         out.print(f"{limit} of {total} segments shown (--limit 0 for all).")
 
 
-def _segment_row(r, wide: bool) -> list[str]:
-    who = r.speaker if isinstance(r.speaker, str) else (
+def _segment_row(r, wide: bool, red=None) -> list[str]:
+    party = r.party if isinstance(r.party, str) else None
+    who = shown_speaker(red, r.speaker, party) if isinstance(r.speaker, str) else (
         r.question if isinstance(r.question, str) else "")
-    text = escape(r.text)
+    text = escape(shown_text(red, r.text, r.document))
     if r.flags == "nonspeech":
         text = f"[dim italic]{text}[/]"
     cells = [r.segment_id, escape(who)]

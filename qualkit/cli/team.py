@@ -7,7 +7,8 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from qualkit.cli.app import app, clip, escape, open_current, out
+from qualkit.cli.app import (app, clip, escape, keep_pseudonyms, open_current, out,
+                             screen_redactor, shown_doc, shown_text)
 
 
 @app.command()
@@ -72,9 +73,12 @@ def disagreements(
     doc: Optional[str] = typer.Option(None, "--doc", help="Only this document."),
     level: str = typer.Option("all", "--level", help="all codes, or top-level codes only."),
     limit: int = typer.Option(50, "--limit", "-n", help="Rows to show (0 = all)."),
+    redact: bool = typer.Option(False, "--redact", help="Pseudonymise names, identifiers and "
+                                "documents in the text shown."),
 ) -> None:
     """Each segment where the coders applied different codes: who applied what."""
     p = open_current()
+    red = screen_redactor(p, redact)
     df = p.disagreements(coders=coders, level=level, document=doc)
     names = [c for c in df.columns if c not in ("segment_id", "document", "text",
                                                 "codes_differ")]
@@ -83,8 +87,10 @@ def disagreements(
         df = df.head(limit)
     t = Table("segment", "document", "text", *names, expand=True)
     for r in df.to_dict("records"):
-        t.add_row(r["segment_id"], escape(r["document"]), escape(clip(r.get("text", ""), 200)),
-                  *[escape(", ".join(r[n])) for n in names])
+        text = shown_text(red, r.get("text", ""), r["document"])
+        t.add_row(r["segment_id"], escape(shown_doc(red, r["document"])),
+                  escape(clip(text, 200)), *[escape(", ".join(r[n])) for n in names])
     out.print(t)
+    keep_pseudonyms(p, red)
     shown = f"{len(df)} of {total}" if limit and total > limit else str(total)
     out.print(f"{shown} segments where the coders differ.")

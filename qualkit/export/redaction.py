@@ -19,12 +19,16 @@ person across exports (today the Project keeps one per call; the store will keep
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..ingest.speakers import infer_role
-from ..privacy import PseudonymMap, RedactionReport, find_identifiers, pseudonymise_speaker, redact
+from ..privacy import (PseudonymMap, Redaction, RedactionReport, find_identifiers,
+                       pseudonymise_speaker, redact)
+
+_WORD = re.compile(r"\w+")
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -68,6 +72,8 @@ class PrivacyRedactor:
     documents: dict[str, str] = field(default_factory=dict)
     report: RedactionReport = field(default_factory=RedactionReport)
     active: bool = True
+    seen: dict[str, str] = field(default_factory=dict)  # word of a replaced identifier -> tag
+    _name_tokens: dict[str, str] = field(default_factory=dict)
 
     def document(self, name: str) -> str:
         name = str(name)
@@ -80,9 +86,37 @@ class PrivacyRedactor:
     def text(self, text: str, document: str = "") -> str:
         if not text:
             return text
+        return self.redaction(text, document).text
+
+    def redaction(self, text: str, document: str = "") -> Redaction:
+        """The full ``Redaction`` (replacements, for ``map_span``), counted in the report."""
         done = redact(text, find_identifiers(text, names=self.names), self.pmap)
         self.report.add(self.document(document) if document else "(no document)", done)
-        return done.text
+        for r in done.replacements:
+            for token in _WORD.findall(r.original.casefold()):
+                self.seen.setdefault(token, r.tag)
+        return done
+
+    def keyword(self, word: str) -> str:
+        """A theme keyword as it may be shown. Keywords are pieces of the texts ("476 5919"
+        of an NHS number, "okafor" of a speaker's name), which text redaction cannot see, so
+        a keyword sharing a word with an identifier met so far (redact the texts first) or
+        with a listed or speaker's name becomes that identifier's tag."""
+        if not self._name_tokens and self.names:
+            for entry in self.names:
+                for name in [entry] if isinstance(entry, str) else entry:
+                    tag = f"[{self.pmap.pseudonym(name)}]"
+                    for token in _WORD.findall(str(name).casefold()):
+                        self._name_tokens.setdefault(token, tag)
+        for token in _WORD.findall(word.casefold()):
+            tag = self.seen.get(token) or self._name_tokens.get(token)
+            if tag:
+                return tag
+        return self.text(word)
+
+    def keywords(self, words: Iterable[str]) -> list[str]:
+        """``keyword`` of each, once each, in order."""
+        return list(dict.fromkeys(self.keyword(str(w)) for w in words))
 
     def speaker(self, speaker: str | None, party: str | None = None) -> str | None:
         if speaker in self.pmap.speakers.values():

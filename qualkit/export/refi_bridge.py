@@ -6,6 +6,12 @@ segments, so a span is mapped onto the segments it covers (a segment counts when
 of it lies inside the span, or when it holds the whole span). Sources are written as UTF-8 text
 with newlines as qualkit's readers store them (CRLF and CR become LF), and every offset is moved
 with the text.
+
+Redacted export (``redacted_inputs``): each document's text goes through the project's
+redactor and every segment span is moved onto the redacted text with ``map_span`` (a span
+touching a tag covers all of it), so codings and memos still mark the same sentences; document
+names become "Document N" and memo text is redacted too. Coders' names are kept: they are the
+research team, not participants.
 """
 from __future__ import annotations
 
@@ -87,3 +93,31 @@ def segments_for_span(segments: list[Mapping[str, Any]], start: int, end: int) -
         if overlap > 0 and (overlap * 2 >= length or (s["start"] <= start and end <= s["end"])):
             hits.append(s["segment_id"])
     return hits
+
+
+def redacted_inputs(red: Any, documents: list[dict[str, Any]], segments: list[dict[str, Any]],
+                    memos: list[dict[str, Any]]) -> tuple[list[dict], list[dict], list[dict]]:
+    """``refi_from_frames``' documents, segments and memos with text redacted by ``red`` (a
+    ``PrivacyRedactor``), spans moved onto the redacted text, documents pseudonymised."""
+    from qualkit.privacy import map_span
+
+    done: dict[str, Any] = {}
+    docs = []
+    for d in documents:
+        done[d["name"]] = red.redaction(d["text"] or "", d["name"])
+        docs.append({**d, "name": red.document(d["name"]), "text": done[d["name"]].text})
+    segs = []
+    for s in segments:
+        r = done.get(s["document"])
+        if r is None:
+            continue
+        top = r.original_length
+        start, end = map_span(r, min(int(s["start"]), top), min(int(s["end"]), top))
+        segs.append({**s, "document": red.document(s["document"]), "start": start, "end": end})
+    out_memos = []
+    for m in memos:
+        target = m["target_id"]
+        if m["target_type"] == "document":
+            target = red.document(target)
+        out_memos.append({**m, "target_id": target, "text": red.text(m["text"] or "")})
+    return docs, segs, out_memos

@@ -21,19 +21,8 @@ class ExportsMixin:
 
     # -- quotes and report --------------------------------------------------------------------
     def _redactor(self, redact: bool) -> Any:
-        """A redactor for speakers' names and ``privacy: names``, numbering every document,
-        over the project's stored pseudonym map (kept again after the export, so a person
-        keeps their pseudonym from one export to the next); None when not redacting."""
-        if not redact:
-            return None
-        from qualkit.export.redaction import make_redactor, speaker_names
-
-        speakers = sorted(set(self.segments(include_retired=True)["speaker"].dropna()))
-        names = list(self.settings["privacy"]["names"]) + speaker_names(speakers)
-        red = make_redactor(names, pmap=self.pseudonym_map(),
-                            documents=list(self.documents()["document"]))[0]
-        self.save_pseudonym_map(red.pmap)
-        return red
+        """The project's redactor (``PrivacyMixin.redactor``) when redacting, else None."""
+        return self.redactor() if redact else None  # type: ignore[attr-defined]
 
     def _kept(self, red: Any) -> Any:
         """Store the pseudonyms an export added (speakers met while writing)."""

@@ -17,13 +17,15 @@ from qualkit.models import QualkitError
 class RefiMixin:
     store: Any
     root: Path
+    last_redaction: Any = None  # the RedactionReport of the last redacted export_qdpx
 
     # -- REFI-QDA exchange (NVivo, ATLAS.ti, MAXQDA, QualCoder) ----------------------------
-    def refi_project(self, coder: str | None = None) -> Any:
+    def refi_project(self, coder: str | None = None, redactor: Any = None) -> Any:
         """The project as REFI-QDA plain data (``qualkit.export.refi_model.RefiProject``):
         every document's text, attributes, the codes, every coder's codings (or ``coder``'s)
-        and memos."""
-        from qualkit.export.refi_bridge import refi_from_frames
+        and memos. With a ``redactor`` (``self.redactor()``) texts, memos and document names
+        are redacted and every span moved onto the redacted text."""
+        from qualkit.export.refi_bridge import redacted_inputs, refi_from_frames
 
         attrs: dict[str, dict[str, str]] = {}
         for r in self.store.attributes():
@@ -34,15 +36,28 @@ class RefiMixin:
         memos = [dict(r) for r in self.store.memos()]
         if coder is not None:
             memos = [m for m in memos if m["coder"] in (coder, None)]
-        return refi_from_frames(self.root.name, self.codeframe().codes, documents,
-                                self.segments(include_retired=True).to_dict("records"),
-                                self.codings(coder).to_dict("records"), memos)
+        segments = self.segments(include_retired=True).to_dict("records")
+        codings = self.codings(coder).to_dict("records")
+        if redactor is not None:
+            documents, segments, memos = redacted_inputs(redactor, documents, segments, memos)
+            codings = [{**c, "memo": redactor.text(c["memo"]) if isinstance(c.get("memo"), str)
+                        else c.get("memo")} for c in codings]
+        return refi_from_frames(self.root.name, self.codeframe().codes, documents, segments,
+                                codings, memos)
 
-    def export_qdpx(self, path: str | Path, coder: str | None = None) -> list[str]:
-        """Write a REFI-QDA project (.qdpx); returns warnings about what was left out."""
+    def export_qdpx(self, path: str | Path, coder: str | None = None,
+                    redact: bool = False) -> list[str]:
+        """Write a REFI-QDA project (.qdpx); returns warnings about what was left out.
+        ``redact``: names and identifiers replaced in texts and memos, spans moved with the
+        text, documents named "Document N" (``self.last_redaction`` holds the report)."""
         from qualkit.export.refi import write_qdpx
 
-        return write_qdpx(path, self.refi_project(coder))
+        red = self.redactor() if redact else None  # type: ignore[attr-defined]
+        warnings = write_qdpx(path, self.refi_project(coder, red))
+        if red is not None:
+            self.save_pseudonym_map(red.pmap)  # type: ignore[attr-defined]
+        self.last_redaction = red.report if red is not None else None
+        return warnings
 
     def export_qdc(self, path: str | Path) -> list[str]:
         """Write the codebook as REFI-QDA (.qdc)."""

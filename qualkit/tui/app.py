@@ -29,9 +29,11 @@ class QualkitApp(App):
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
-    def __init__(self, project: Any, coder: str | None = None, document: str | None = None):
+    def __init__(self, project: Any, coder: str | None = None, document: str | None = None,
+                 redact: bool = False):
         super().__init__()
         self.project = project
+        self.redact = redact  # pseudonymise what is shown (privacy.redact_screens also does)
         self.coder = coder
         self.document = document
         self.session = None  # the coding screen's Session, once loaded
@@ -89,11 +91,11 @@ class QualkitApp(App):
 
 
 def make_app(root: str | Path = ".", coder: str | None = None, document: str | None = None,
-             project: Any = None) -> QualkitApp:
+             project: Any = None, redact: bool = False) -> QualkitApp:
     """The app on a project folder (or an open ``project``); the coder comes from ``coder``,
     else the settings, else the name remembered for this OS user, else it is asked."""
     if project is None:
         from qualkit.project import open_project
 
         project = open_project(root)
-    return QualkitApp(project, project.coder_name(coder), document)
+    return QualkitApp(project, project.coder_name(coder), document, redact)

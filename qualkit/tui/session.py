@@ -8,6 +8,12 @@ filter, in document order). Every change goes through the ``Project`` first and 
 here only after it was committed, so what the screen shows as saved is saved.
 
 No textual import here: tests drive this model directly, and the screens stay thin.
+
+Redacted screens (``redact``, or ``privacy.redact_screens``): ``load`` is the one place text,
+speakers and document names are read, so it redacts them there with the project's redactor
+(``Project.screen_redactor``); every widget then shows only pseudonyms. Segment ids are
+untouched, so codings still go to the real segments; ``real_docs`` maps a "Document N" label
+back for the few calls that name a document (done marks).
 """
 from __future__ import annotations
 
@@ -64,6 +70,9 @@ class Session:
     retired: list[str] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
+    redact: bool = False
+    redactor: Any = None  # the project's redactor when the screens are redacted
+    real_docs: dict[str, str] = field(default_factory=dict)  # shown name -> stored name
 
     # -- loading ----------------------------------------------------------------------------
     def load(self) -> "Session":
@@ -77,6 +86,8 @@ class Session:
         self.roles = [r if isinstance(r, str) else "" for r in segs["role"].tolist()]
         self.questions = [q if isinstance(q, str) else "" for q in segs["question"].tolist()]
         self.index = {sid: i for i, sid in enumerate(self.ids)}
+        parties = [r if isinstance(r, str) else None for r in segs["party"].tolist()]
+        self._redact(p.screen_redactor(self.redact), parties)
         self._turns()
         self.doc_total = Counter(self.docs)
         self.load_codeframe()
@@ -84,10 +95,12 @@ class Session:
         docs = p.documents()
         attr_cols = [c for c in docs.columns if c not in
                      ("document", "kind", "path", "n_segments", "format")]
-        self.attributes = {r["document"]: {c: str(r[c]) for c in attr_cols if isinstance(r[c], str)}
+        shown = self.doc_label
+        self.attributes = {shown(r["document"]): {c: str(r[c]) for c in attr_cols
+                                                  if isinstance(r[c], str)}
                            for r in docs.to_dict("records")}
-        self.kinds = dict(zip(docs["document"], docs["kind"]))
-        self.done = set(p.done_documents(self.coder))
+        self.kinds = {shown(d): k for d, k in zip(docs["document"], docs["kind"])}
+        self.done = {shown(d) for d in p.done_documents(self.coder)}
         self.view = list(range(len(self.ids)))
         if not self.ids:
             self.problems.append(Problem(
@@ -95,6 +108,28 @@ class Session:
                 "Put transcripts in transcripts/ (FOI letters in foi/) and run `qualkit ingest`"
                 " (or `qualkit analyse`), then open the app again."))
         return self
+
+    def _redact(self, red: Any, parties: list[str | None]) -> None:
+        """Texts, speakers and documents as the redactor shows them (nothing when None)."""
+        self.redactor = red
+        if red is None:
+            return
+        self.texts = [red.text(t, d) for t, d in zip(self.texts, self.docs)]
+        self.speakers = [red.speaker(sp, party) or "" if sp else ""
+                         for sp, party in zip(self.speakers, parties)]
+        self.real_docs = {red.document(d): d for d in dict.fromkeys(self.docs)}
+        self.docs = [red.document(d) for d in self.docs]
+        self.project.save_pseudonym_map(red.pmap)
+
+    def doc_label(self, document: str) -> str:
+        """A stored document's name as this session shows it ("Document 3" when redacted)."""
+        return self.redactor.document(document) if self.redactor is not None else document
+
+    def keywords(self, words: Iterable[str]) -> str:
+        """Theme keywords for the screen, joined: pieces of identifiers and names hidden
+        when the session is redacted (see ``PrivacyRedactor.keyword``)."""
+        words = [str(w) for w in words]
+        return ", ".join(self.redactor.keywords(words) if self.redactor is not None else words)
 
     def load_codeframe(self) -> None:
         self.problems = [x for x in self.problems if not x.title.startswith("Codeframe")]
@@ -207,11 +242,12 @@ class Session:
         return sorted({self.index[r["segment_id"]] for r in rows if r["segment_id"] in self.index})
 
     def toggle_done(self, document: str) -> bool:
+        real = self.real_docs.get(document, document)
         if document in self.done:
-            self.project.unmark_done(document, coder=self.coder)
+            self.project.unmark_done(real, coder=self.coder)
             self.done.discard(document)
         else:
-            self.project.mark_done(document, coder=self.coder)
+            self.project.mark_done(real, coder=self.coder)
             self.done.add(document)
         self.last_saved = time.time()
         return document in self.done

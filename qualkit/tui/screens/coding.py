@@ -96,7 +96,7 @@ class CodingScreen(CodingTools, Screen):
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> Session:
-        return Session(self.qapp.project, self.qapp.coder).load()
+        return Session(self.qapp.project, self.qapp.coder, redact=self.qapp.redact).load()
 
     @on(Worker.StateChanged)
     def worker_done(self, event: Worker.StateChanged) -> None:
@@ -126,7 +126,7 @@ class CodingScreen(CodingTools, Screen):
         if self.start_document:
             try:
                 doc = self.qapp.project.resolve_document(self.start_document)
-                self.filter = Filter([("doc", doc)])
+                self.filter = Filter([("doc", session.doc_label(doc))])
             except Exception as e:  # noqa: BLE001 (a name the user typed: say so, show all)
                 self.notify(str(e), title="--doc", severity="error")
         self.apply_filter(self.filter, keep=False)

@@ -127,7 +127,7 @@ class ThemesScreen(Screen):
         for t in run.themes.itertuples(index=False):
             label = Text(f"#{t.theme_id} ", style="bold")
             label.append(f"({t.size}) ", style="dim")
-            label.append(", ".join(list(t.keywords)[:4]))
+            label.append(s.keywords(list(t.keywords)[:4]))
             themes.add_option(Option(label, id=str(t.theme_id)))
         if themes.option_count:
             themes.highlighted = 0
@@ -152,7 +152,7 @@ class ThemesScreen(Screen):
         out.append(f"#{t['theme_id']}  {t['size']} segments, in {t['doc_share']:.0%} of "
                    "documents\n", style="bold")
         out.append("keywords: ", style="bold")
-        out.append(", ".join(list(t["keywords"])) + "\n")
+        out.append(s.keywords(t["keywords"]) + "\n")
         if t["resembles_code"]:
             out.append("resembles: ", style="bold")
             out.append(f"{t['resembles_code']} {s.code_name(t['resembles_code'])} "
