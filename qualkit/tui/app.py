@@ -29,9 +29,11 @@ class QualkitApp(App):
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
-    def __init__(self, project: Any, coder: str | None = None, document: str | None = None):
+    def __init__(self, project: Any, coder: str | None = None, document: str | None = None,
+                 reconcile: dict[str, Any] | None = None):
         super().__init__()
         self.project = project
+        self.reconcile = reconcile  # coders, into, require_done: opens the reconcile screen
         self.coder = coder
         self.document = document
         self.session = None  # the coding screen's Session, once loaded
@@ -40,6 +42,11 @@ class QualkitApp(App):
 
     def on_mount(self) -> None:
         self.title = f"qualkit — {self.project.root.name}"
+        if self.reconcile is not None:
+            from qualkit.tui.screens.reconcile import ReconcileScreen
+
+            self.push_screen(ReconcileScreen(**self.reconcile))
+            return
         if self.coder:
             self.push_screen(CodingScreen(self.document))
             return
@@ -68,7 +75,8 @@ class QualkitApp(App):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_sources()))
+            sources = getattr(self.screen, "help_sources", self.help_sources)
+            self.push_screen(HelpScreen(sources()))
 
     def _can_switch(self) -> bool:
         if self.session is None:
@@ -89,11 +97,17 @@ class QualkitApp(App):
 
 
 def make_app(root: str | Path = ".", coder: str | None = None, document: str | None = None,
-             project: Any = None) -> QualkitApp:
+             project: Any = None, mode: str = "code", coders: list[str] | None = None,
+             into: str = "consensus", require_done: bool = True) -> QualkitApp:
     """The app on a project folder (or an open ``project``); the coder comes from ``coder``,
-    else the settings, else the name remembered for this OS user, else it is asked."""
+    else the settings, else the name remembered for this OS user, else it is asked.
+    ``mode="reconcile"`` opens the reconcile screen on ``coders``' disagreements instead,
+    settling them into the consensus coder ``into``."""
     if project is None:
         from qualkit.project import open_project
 
         project = open_project(root)
+    if mode == "reconcile":
+        return QualkitApp(project, reconcile={"coders": list(coders or []), "into": into,
+                                              "require_done": require_done})
     return QualkitApp(project, project.coder_name(coder), document)
