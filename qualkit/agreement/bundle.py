@@ -52,7 +52,8 @@ def build_bundle(project: str, coder: str, kind: str, documents: Iterable[Mappin
         if m["target_type"] == "segment":
             if m["target_id"] not in seg:
                 continue
-            item.update(where(m["target_id"]))
+            item.update(where(m["target_id"]))  # its "text" is the segment's, to place it
+            item["memo"] = m["text"]
         else:
             item["target_id"] = m["target_id"]
         out_memos.append(item)
@@ -153,7 +154,8 @@ def plan_merge(bundle: Mapping[str, Any], documents: Iterable[Mapping[str, Any]]
             continue
         placed = _place_or_aside(index, m, "memo", plan)
         if placed:
-            plan.memos.extend(("segment", sid, m["text"], m["created"]) for sid in placed[0])
+            text = m.get("memo", m["text"])  # bundles before the "memo" key lost the memo
+            plan.memos.extend(("segment", sid, text, m["created"]) for sid in placed[0])
     for d in bundle["done"]:
         doc = index.document(d)
         if doc is None:

@@ -12,6 +12,7 @@ from qualkit.cli import coding  # noqa: F401,I001
 from qualkit.cli import speakers  # noqa: F401,I001
 from qualkit.cli import analysis  # noqa: F401,I001
 from qualkit.cli import team  # noqa: F401,I001
+from qualkit.cli import reconcile  # noqa: F401,I001
 from qualkit.cli import foi  # noqa: F401,I001
 from qualkit.cli import exchange  # noqa: F401,I001
 from qualkit.cli import privacy  # noqa: F401,I001

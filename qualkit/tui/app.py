@@ -30,10 +30,11 @@ class QualkitApp(App):
     ]
 
     def __init__(self, project: Any, coder: str | None = None, document: str | None = None,
-                 redact: bool = False):
+                 redact: bool = False, reconcile: dict[str, Any] | None = None):
         super().__init__()
         self.project = project
         self.redact = redact  # pseudonymise what is shown (privacy.redact_screens also does)
+        self.reconcile = reconcile  # coders, into, require_done: opens the reconcile screen
         self.coder = coder
         self.document = document
         self.session = None  # the coding screen's Session, once loaded
@@ -42,6 +43,11 @@ class QualkitApp(App):
 
     def on_mount(self) -> None:
         self.title = f"qualkit — {self.project.root.name}"
+        if self.reconcile is not None:
+            from qualkit.tui.screens.reconcile import ReconcileScreen
+
+            self.push_screen(ReconcileScreen(**self.reconcile))
+            return
         if self.coder:
             self.push_screen(CodingScreen(self.document))
             return
@@ -70,7 +76,8 @@ class QualkitApp(App):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_sources()))
+            sources = getattr(self.screen, "help_sources", self.help_sources)
+            self.push_screen(HelpScreen(sources()))
 
     def _can_switch(self) -> bool:
         if self.session is None:
@@ -91,11 +98,19 @@ class QualkitApp(App):
 
 
 def make_app(root: str | Path = ".", coder: str | None = None, document: str | None = None,
-             project: Any = None, redact: bool = False) -> QualkitApp:
+             project: Any = None, redact: bool = False, mode: str = "code",
+             coders: list[str] | None = None, into: str = "consensus",
+             require_done: bool = True) -> QualkitApp:
     """The app on a project folder (or an open ``project``); the coder comes from ``coder``,
-    else the settings, else the name remembered for this OS user, else it is asked."""
+    else the settings, else the name remembered for this OS user, else it is asked.
+    ``mode="reconcile"`` opens the reconcile screen on ``coders``' disagreements instead,
+    settling them into the consensus coder ``into``."""
     if project is None:
         from qualkit.project import open_project
 
         project = open_project(root)
+    if mode == "reconcile":
+        return QualkitApp(project, redact=redact,
+                          reconcile={"coders": list(coders or []), "into": into,
+                                     "require_done": require_done})
     return QualkitApp(project, project.coder_name(coder), document, redact)
