@@ -211,10 +211,13 @@ class Project:
     def embedder(self) -> Any:
         """The embedder the settings ask for (lazy: a cached project loads no model)."""
         if self._embedder is None:
+            from .embed.base import default_cache_dir
             from .embed.cache import embedder_from_settings
 
+            # models are prepared once per user (~/.cache/qualkit/models); a project keeps
+            # only its vectors
             self._embedder = embedder_from_settings(self.settings["embed"], self.root,
-                                                    self.cache_dir / "models")
+                                                    default_cache_dir())
         return self._embedder
 
     def set_embedder(self, embedder: Any) -> None:
@@ -365,5 +368,12 @@ class Project:
         for r in self.store.done():
             done[r["coder"]] = done.get(r["coder"], 0) + 1
         return {"root": str(self.root), "counts": counts, "codings_by_coder": by_coder,
-                "documents_done": done,
+                "documents_done": done, "embedding": self._embedding_status(),
                 "runs": runs, "codes_retired": self.store.get_setting("codes_retired", [])}
+
+    # -- embedding status (which model and backend made the vectors) ---------------------------
+    def _embedding_status(self) -> dict[str, Any]:
+        """The settings' backend and the cached vectors per model id (model@fingerprint/backend);
+        reads only the store, so it never loads or exports a model."""
+        return {"backend": self.settings["embed"]["backend"],
+                "vectors_by_model": self.store.vector_models()}

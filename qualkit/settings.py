@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     },
     "embed": {
         "backend": "onnx-int8",  # onnx-int8 | onnx-fp32 | torch-fp32 (exact) | fake (tests)
+        # (onnx-int8-dynamic: the old batch-dependent int8, for comparison)
         "model_path": None,  # a local sentence-transformers model folder
         "batch_size": 64,
     },
@@ -50,6 +51,7 @@ segment:
                                    # (Interviewer:, I:, Q: and (Researcher) are known already)
 embed:
   backend: onnx-int8               # onnx-int8 (fast) | onnx-fp32 | torch-fp32 (exact)
+                                   # (the model is prepared once, in ~/.cache/qualkit)
   model_path: null                 # a local sentence-transformers model folder
 themes:
   min_cluster_size: 10

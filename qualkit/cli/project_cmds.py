@@ -62,6 +62,10 @@ def status() -> None:
     out.print(f"  segments   {c['segments']}" +
               (f" (+{c['retired_segments']} retired, still coded)" if c["retired_segments"] else ""))
     out.print(f"  embedded   {c['embedded']} vectors cached")
+    emb = st.get("embedding") or {}
+    out.print(f"  backend    {escape(str(emb.get('backend')))} (settings)")
+    for model, n in (emb.get("vectors_by_model") or {}).items():
+        out.print(f"    {escape(model)}: {n} vectors")
     out.print(f"  codes      {c['codes']}")
     coders = ", ".join(f"{k} ({v})" for k, v in st["codings_by_coder"].items()) or "none yet"
     out.print(f"  coders     {c['coders']}: {escape(coders)}")

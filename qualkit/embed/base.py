@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
-BACKENDS = ("onnx-int8", "onnx-fp32", "torch-fp32")
+BACKENDS = ("onnx-int8", "onnx-fp32", "torch-fp32", "onnx-int8-dynamic")
 DEFAULT_BACKEND = "onnx-int8"
 
 ProgressFn = Callable[[int], None]
@@ -76,7 +76,8 @@ def length_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
 
 
 def default_cache_dir() -> Path:
-    """Where ONNX models go when the caller passes no cache_dir (a project passes its own)."""
+    """Where prepared ONNX models live: one per user and machine, shared by every project
+    (``$XDG_CACHE_HOME/qualkit/models``, else ``~/.cache/qualkit/models``)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "qualkit" / "models"
 

@@ -82,6 +82,11 @@ def fit_themes(
 ) -> ThemeResult:
     """Find candidate themes among segments given their cached vectors.
 
+    The segments are put in a canonical order (by segment id) before anything is computed, so
+    the themes depend on the set of segments and the params, not on the order they come in
+    (ingest order, a filter, a caller's sort); ``assignments`` and ``outliers`` come back in
+    input order.
+
     ``texts``, ``segment_ids`` and ``documents`` (the document id of each segment, for
     ``doc_share``) run parallel to the rows of ``vectors``. ``cache`` keeps the UMAP
     reduction between calls. ``code_vectors`` maps code ids to vectors from the same model;
@@ -91,10 +96,23 @@ def fit_themes(
     clusterings (hard clusters); 0.0 for outliers, including reassigned ones.
     Raises ``ValueError`` only for inconsistent inputs (lengths, shapes, duplicate ids).
     """
+    vectors = _check_inputs(vectors, texts, segment_ids, documents)
+    order = sorted(range(len(segment_ids)), key=lambda i: str(segment_ids[i]))
+    result = _fit(vectors[order], [texts[i] for i in order], [segment_ids[i] for i in order],
+                  [documents[i] for i in order], params, cache, code_vectors)
+    back = np.empty(len(order), dtype=np.int64)
+    back[order] = np.arange(len(order))
+    result.assignments = result.assignments.iloc[back].reset_index(drop=True)
+    position = {sid: i for i, sid in enumerate(segment_ids)}
+    result.outliers = sorted(result.outliers, key=position.__getitem__)
+    return result
+
+
+def _fit(vectors, texts, segment_ids, documents, params, cache, code_vectors) -> ThemeResult:
+    """:func:`fit_themes` on inputs already checked and in canonical order."""
     t_start = time.perf_counter()
     timings = {"knn": 0.0, "umap": 0.0, "cluster": 0.0, "keywords": 0.0}
     messages: list[str] = []
-    vectors = _check_inputs(vectors, texts, segment_ids, documents)
     n = vectors.shape[0]
     if n == 0:
         messages.append("No segments to analyse: nothing to build themes from.")
