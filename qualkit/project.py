@@ -292,10 +292,11 @@ class Project:
 
         Learns from the codings made so far (``coder``'s only, when given). Never applies
         anything."""
-        from .suggest import parent_map, suggest
+        from .suggest import code_profile_text, parent_map, suggest
 
         k = k or int(self.settings["suggest"]["k"])
-        segs = self.segments()
+        every = self.segments()
+        segs = every
         if segment_ids is not None:
             unknown = set(segment_ids) - set(segs["segment_id"])
             if unknown:
@@ -303,6 +304,7 @@ class Project:
             segs = segs.set_index("segment_id").loc[list(segment_ids)].reset_index()
         code_ids, cvecs = self.code_vectors()
         vecs, _ = self.vectors(list(segs["text"]))
+        centre = self.vectors(list(every["text"]))[0].mean(axis=0) if len(every) else None
         coded = self.codings(coder).merge(self.segments(include_retired=True)[
             ["segment_id", "text"]], on="segment_id")
         coded = coded[coded["code_id"].isin(code_ids)]
@@ -310,11 +312,15 @@ class Project:
         skip = None
         if coder is not None:  # what this coder already applied is not suggested again
             skip = coded.groupby("segment_id")["code_id"].apply(list).to_dict()
+        texts = {c.id: code_profile_text(c) for c in self.codeframe().codes}
         return suggest(vecs, list(segs["segment_id"]), code_ids, cvecs,
                        coded_vectors=coded_vecs,
                        coded_labels=list(coded["code_id"]) if len(coded) else None,
                        coded_segment_ids=list(coded["segment_id"]) if len(coded) else None,
-                       parents=parent_map(self.codeframe()), skip=skip, k=k)
+                       parents=parent_map(self.codeframe()), skip=skip, k=k, centre=centre,
+                       segment_texts=list(segs["text"]),
+                       code_texts=[texts.get(c, c) for c in code_ids],
+                       coded_texts=list(coded["text"]) if len(coded) else None)
 
     # -- FOI --------------------------------------------------------------------------------
     def foi_answers(self) -> "pd.DataFrame":
