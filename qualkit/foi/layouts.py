@@ -26,6 +26,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from . import wording as W
 from .options import ECHO_TOKEN, OPTIONS
 
 Span = tuple[int, int]
@@ -290,6 +291,7 @@ def parse_sequence(norm: str, qid: str, s: int, e: int) -> tuple[list[str], Span
 @dataclass
 class _Item:
     # marked | unmarked | explained | bare | list | prose | none | refer | leadin | marker | echo
+    # | planned (an option named as planned or in development: not selected)
     kind: str
     piece: Piece
     options: tuple[str, ...] = ()
@@ -315,6 +317,11 @@ def _classify(norm: str, qid: str, p: Piece) -> _Item:
             return _Item("list", p, tuple(seq[0]), seq[1])
         if m:
             fs, fe = trim(norm, m.end(), e, _WS + ",.;:-*_()")
+            if W.PLANNED.search(norm, fs, fe):  # "Primary care (GP data) - planned for 2024"
+                if find_options(norm, qid, fs, fe):  # "GP data (planned), Births": a sentence
+                    return _Item("prose", p)
+                if W.PLANNED.match(norm, fs, fe):
+                    return _Item("planned", p, (opt,))
             neg = bool(_NEGATION.match(norm, fs, fe))
             return _Item("unmarked" if neg else "explained", p, (opt,), (fs, fe))
     if _YES.fullmatch(norm, s, e) or _NO.fullmatch(norm, s, e):
@@ -337,21 +344,12 @@ def _classify(norm: str, qid: str, p: Piece) -> _Item:
 def read_multi(norm: str, qid: str, pieces: list[Piece]) -> Reading:
     pieces = join_wrapped(norm, [q for q in (strip_echo(norm, p) for p in pieces) if q is not None])
     items = [_classify(norm, qid, p) for p in pieces]
-    for a, b in zip(items, items[1:]):  # "School census" then "Yes" on the next line (a table
-        if a.kind != "bare" or b.kind not in ("marker", "prose"):  # cell per line, as in .docx)
-            continue
-        for rx, kind in ((_YES, "marked"), (_NO, "unmarked")):
-            m = rx.match(norm, b.piece.start, b.piece.end)
-            if m and (b.kind == "marker" or norm[m.end() - 1] in " \t.!)" or
-                      norm[m.end()] in ",;:-"):
-                a.kind, b.kind = kind, "used"
-                fs, fe = trim(norm, m.end(), b.piece.end, _WS + ",.;:-*_")
-                a.free = (fs, fe) if fe - fs > 2 else None
-                a.piece = Piece(a.piece.start, b.piece.end, a.piece.bullet)
-                break
+    _pair_cells(norm, items)
+    _planned_lists(norm, items)
     r = Reading()
     evidence: list[tuple[Piece, float]] = []
     selected: list[str] = []
+    planned: list[Span] = []  # wording naming planned / in-development items
 
     def take(item: _Item, conf: float) -> None:
         for o in item.options:
@@ -363,7 +361,7 @@ def read_multi(norm: str, qid: str, pieces: list[Piece]) -> Reading:
     for i in items:  # the whole option list echoed back in one line is not an answer
         if i.kind == "list" and len(i.options) > 2 and set(i.options) >= every:
             i.kind = "echo"
-    marked = any(i.kind in ("marked", "unmarked") for i in items)
+    marked = any(i.kind in ("marked", "unmarked", "planned") for i in items)
     listed = {o for i in items if i.kind in ("bare", "explained") for o in i.options}
     echoed = len(listed) > 2 and listed >= every
     structured = False
@@ -376,35 +374,103 @@ def read_multi(norm: str, qid: str, pieces: list[Piece]) -> Reading:
             take(i, 0.8)
         elif i.kind == "bare" and not marked and not echoed:
             take(i, 0.9 if i.piece.bullet else 0.85)
-        if i.kind in ("marked", "unmarked", "explained", "list", "bare") and not echoed:
+        elif i.kind == "planned":
+            planned.append((i.piece.start, i.piece.end))
+        if i.kind in ("marked", "unmarked", "explained", "list", "bare", "planned") \
+                and not echoed:
             structured = True
         if i.free and i.free[1] > i.free[0]:
             r.free.append(i.free)
     for i in items:
-        if i.kind != "prose":
+        if i.kind == "prose":
+            _read_prose(norm, qid, i, structured, take, r, planned)
+    _finish(norm, qid, r, items, selected, evidence, planned)
+    return r
+
+
+def _pair_cells(norm: str, items: list[_Item]) -> None:
+    """"School census" then "Yes" on the next line (a table cell per line, as in .docx)."""
+    for a, b in zip(items, items[1:]):
+        if a.kind != "bare" or b.kind not in ("marker", "prose"):
             continue
-        mentions = find_options(norm, qid, i.piece.start, i.piece.end)  # sorted by start
-        starts = [m[1] for m in mentions]
-        words = norm[i.piece.start:i.piece.end].split()
-        if structured:
-            if not (mentions and len(words) <= 10):  # short echo with a name merged in
-                r.free.append((i.piece.start, i.piece.end))
+        for rx, kind in ((_YES, "marked"), (_NO, "unmarked")):
+            m = rx.match(norm, b.piece.start, b.piece.end)
+            if m and (b.kind == "marker" or norm[m.end() - 1] in " \t.!)" or
+                      norm[m.end()] in ",;:-"):
+                a.kind, b.kind = kind, "used"
+                fs, fe = trim(norm, m.end(), b.piece.end, _WS + ",.;:-*_")
+                a.free = (fs, fe) if fe - fs > 2 else None
+                a.piece = Piece(a.piece.start, b.piece.end, a.piece.bullet)
+                break
+
+
+def _planned_lists(norm: str, items: list[_Item]) -> None:
+    """Options listed under a lead-in that calls them planned ("The following are planned:")
+    are planned, not selected; the lead-in is kept as free text."""
+    under = False
+    for i in items:
+        text_end = i.piece.end
+        if norm[text_end - 1] == ":" and i.kind in ("leadin", "none", "prose") and \
+                W.planned_text(norm, i.piece.start, text_end):
+            under, i.kind = True, "prose"
             continue
-        talk = []  # sentences that say more than which options
-        for s, e in _sentences(norm, i.piece):
-            seq = parse_sequence(norm, qid, s, e)
-            if seq and not seq[1]:
-                take(_Item("list", i.piece, tuple(seq[0])), 0.8)
-                continue
-            cuts = [c.start() for c in _CLAUSE.finditer(norm, s, e)]
-            inside = mentions[bisect_left(starts, s):bisect_left(starts, e)]
-            sent = [m for m in inside if not _negated(norm, s, e, m, cuts)]
-            if sent:
-                take(_Item("prose", i.piece, tuple(m[0] for m in sent)), 0.6)
-            if not _is_pure(norm, Piece(s, e), inside):
-                talk.append((s, e))
-        if talk:
-            r.free.append((talk[0][0], talk[-1][1]))
+        if under and i.kind in ("bare", "list"):
+            i.kind = "planned"
+        elif under and not (i.kind == "prose" and i.piece.bullet):
+            under = False
+
+
+def _read_prose(norm, qid, i: _Item, structured: bool, take, r: Reading,
+                planned: list[Span]) -> None:
+    """Options named in sentences (not negated, not planned); "Other" when the sentence names
+    datasets or uses beyond the list (``foi.wording``)."""
+    mentions = find_options(norm, qid, i.piece.start, i.piece.end)  # sorted by start
+    starts = [m[1] for m in mentions]
+    words = norm[i.piece.start:i.piece.end].split()
+    if structured:
+        extra = W.extra_items(norm, qid, i.piece.start, i.piece.end, mentions)
+        if i.piece.bullet and not mentions and W.listed_item(norm, qid, i.piece.start,
+                                                             i.piece.end):
+            take(_Item("prose", i.piece, ("other",)), 0.85)  # a listed item not in the list
+            extra = (i.piece.start, i.piece.end)
+        elif extra and not i.piece.bullet:
+            take(_Item("prose", i.piece, ("other",)), 0.8)
+        elif W.planned_text(norm, i.piece.start, i.piece.end):
+            planned.append((i.piece.start, i.piece.end))
+        if not (mentions and len(words) <= 10) or extra:  # short echo with a name merged in
+            r.free.append((i.piece.start, i.piece.end))
+        return
+    talk = []  # sentences that say more than which options
+    for s, e in _sentences(norm, i.piece):
+        seq = parse_sequence(norm, qid, s, e)
+        if seq and not seq[1]:
+            take(_Item("list", i.piece, tuple(seq[0])), 0.8)
+            continue
+        cuts = [c.start() for c in _CLAUSE.finditer(norm, s, e)]
+        pcuts = W.clause_cuts(norm, s, e)
+        inside = mentions[bisect_left(starts, s):bisect_left(starts, e)]
+        later = [m for m in inside if W.is_planned(norm, s, e, m, pcuts)]
+        sent = [m for m in inside if m not in later and not _negated(norm, s, e, m, cuts)]
+        if sent:
+            take(_Item("prose", i.piece, tuple(m[0] for m in sent)), 0.6)
+        extra = W.extra_items(norm, qid, s, e, inside)
+        if extra and not W.planned_text(norm, *extra):
+            take(_Item("prose", i.piece, ("other",)), 0.6)
+        if later and sent:  # "We link births and deaths and plan to add CAMHS": the plan
+            cs = max([c for c in pcuts if c <= later[0][1]] or [s])
+            m = re.match(r"[\s,;:(]*(?:(?:and|but)\s+)?", norm[cs:e])
+            planned.append((cs + m.end(), e))
+        elif later or (not inside and W.planned_text(norm, s, e)):
+            planned.append((s, e))
+        if not _is_pure(norm, Piece(s, e), inside):
+            talk.append((s, e))
+    if talk:
+        r.free.append((talk[0][0], talk[-1][1]))
+
+
+def _finish(norm, qid, r: Reading, items, selected, evidence, planned: list[Span]) -> None:
+    """The answer from what was taken: selected, none (explicitly, or only planned items),
+    or unclear; planned wording becomes the qualifier."""
     if selected:
         only_not_using = selected == ["not_using"]
         r.answer = "none" if only_not_using else "selected"
@@ -418,14 +484,23 @@ def read_multi(norm: str, qid: str, pieces: list[Piece]) -> Reading:
             evidence = [(nones[0].piece, 0.9)]
             s, e = trim(norm, nones[0].piece.start, nones[0].piece.end, _WS + ",.;:-*_")
             m = re.match(r"(?:none|nil|n/?a|not\s+applicable|no)\b[\s,.;:-]*", norm[s:e], re.I)
-            if m and m.end() < e - s:
+            if m and m.end() < e - s and not planned:
                 _qualify(norm, r, s + m.end(), e)
                 if _REFER.match(norm, s + m.end(), e):  # "N/A - see answer to question 5"
                     r.free = [f for f in r.free if f != (s + m.end(), e)]
                 r.free = [f for f in r.free if f != (nones[0].piece.start, nones[0].piece.end)]
+        elif planned:  # nothing current, only plans: "none", the plans as qualifier
+            r.answer, r.confidence = "none", 0.6
+            evidence = [(Piece(*planned[0]), 0.6)]
+    if planned:
+        spans = sorted(trim(norm, a, b) for a, b in planned)
+        if len(spans) == 1:
+            r.qualifier, r.qualifier_span = norm[spans[0][0]:spans[0][1]], spans[0]
+        else:
+            r.qualifier, r.qualifier_span = "; ".join(norm[a:b] for a, b in spans), None
+        r.free += [sp for sp in spans if not any(f[0] <= sp[0] and sp[1] <= f[1] for f in r.free)]
     if evidence:
         r.span = (min(p.start for p, _ in evidence), max(p.end for p, _ in evidence))
-    return r
 
 
 _CLAUSE = re.compile(r"[,;:()]|\b(?:but|however|whereas|although|while)\b", re.I)
