@@ -80,8 +80,8 @@ def onnx_settings(spec: ModelSpec) -> dict:
 class OnnxEmbedder:
     """onnxruntime + tokenizers; sorts by token length, batches, restores input order.
 
-    ``exact`` (every backend but the legacy dynamic int8): each batch is run in pieces of one
-    token length, never padded and never a single row, so a text's vector is the same bits
+    ``exact`` (every backend but the legacy dynamic int8): texts are batched by exact token
+    length, never padded and never a single row, so a text's vector is the same bits
     whatever it is embedded with -- padding moves a vector by up to ~1e-7, and onnxruntime
     takes another path for a batch of one (measured; a lone text is run as two copies).
     Otherwise each batch is padded to its longest text."""
@@ -117,12 +117,17 @@ class OnnxEmbedder:
         if not texts:
             return out
         ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
-        for batch in length_batches([len(x) for x in ids], batch_size):
-            runs = _same_length_runs(batch, ids) if self.exact else [batch]
-            for idx in runs:
-                out[idx] = self._run(ids, idx * 2 if self.exact and len(idx) == 1 else idx)[:len(idx)]
-            if progress:
-                progress(len(batch))
+        lengths = [len(x) for x in ids]
+        batches = (same_length_batches(lengths, batch_size) if self.exact
+                   else length_batches(lengths, batch_size))
+        done = 0
+        for idx in batches:
+            rows = idx * 2 if self.exact and len(idx) == 1 else idx
+            out[idx] = self._run(ids, rows)[:len(idx)]
+            done += len(idx)
+            if progress and (done >= batch_size or idx is batches[-1]):
+                progress(done)  # in steps of about batch_size texts
+                done = 0
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
 
@@ -141,15 +146,15 @@ class OnnxEmbedder:
         return self.session.run(None, feed)[0]
 
 
-def _same_length_runs(batch: list[int], ids: list[list[int]]) -> list[list[int]]:
-    """A length-sorted batch cut where the token length changes (no padding needed)."""
-    runs: list[list[int]] = []
-    for i in batch:
-        if runs and len(ids[runs[-1][0]]) == len(ids[i]):
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    return runs
+def same_length_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
+    """Indices grouped by exact token length (no padding), longest first, at most
+    ``batch_size`` each; equal lengths keep input order."""
+    groups: dict[int, list[int]] = {}
+    for i, n in enumerate(lengths):
+        groups.setdefault(n, []).append(i)
+    size = max(1, int(batch_size))
+    return [idx[k:k + size] for _, idx in sorted(groups.items(), reverse=True)
+            for k in range(0, len(idx), size)]
 
 
 # --- cache --------------------------------------------------------------------------------------
