@@ -26,8 +26,9 @@ def embed() -> None:
 def themes(
     min_cluster_size: Optional[int] = typer.Option(None, "--min-cluster-size", "-m",
                                                    help="Smallest theme (HDBSCAN)."),
-    reassign_outliers: bool = typer.Option(False, "--reassign-outliers",
-                                           help="Put outliers into their nearest theme."),
+    reassign_outliers: Optional[bool] = typer.Option(
+        None, "--reassign-outliers/--keep-outliers",
+        help="Put outliers into the theme they resemble (default: the settings')."),
     role: Optional[str] = typer.Option(None, "--role", help="Only this speaker role."),
     question: Optional[str] = typer.Option(None, "--question",
                                            help="Only this FOI question (e.g. q4_uses)."),
@@ -37,8 +38,8 @@ def themes(
     include_interviewer: bool = typer.Option(False, "--include-interviewer"),
 ) -> None:
     """Find candidate themes (BERTopic on cached vectors) and store the run."""
-    options: dict = {"reassign_outliers": reassign_outliers, "role": role, "question": question,
-                     "kind": kind, "include_interviewer": include_interviewer}
+    options: dict = {"role": role, "question": question, "kind": kind,
+                     "include_interviewer": include_interviewer}
     if min_cluster_size is not None:
         options["min_cluster_size"] = min_cluster_size
     if where:
@@ -47,6 +48,8 @@ def themes(
             raise QualkitError("--where takes ATTRIBUTE=VALUE")
         options["where"] = dict(pairs)
     options = {k: v for k, v in options.items() if v not in (None, False)}
+    if reassign_outliers is not None:
+        options["reassign_outliers"] = reassign_outliers
     p = open_current()
     with bar("Embedding") as b:
         run = p.run_themes(progress=step_reporter(b), **options)
