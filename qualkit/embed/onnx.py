@@ -120,14 +120,17 @@ class OnnxEmbedder:
         lengths = [len(x) for x in ids]
         batches = (same_length_batches(lengths, batch_size) if self.exact
                    else length_batches(lengths, batch_size))
-        done = 0
+        done = reported = 0
+        step = max(1, int(batch_size))
         for idx in batches:
             rows = idx * 2 if self.exact and len(idx) == 1 else idx
             out[idx] = self._run(ids, rows)[:len(idx)]
             done += len(idx)
-            if progress and (done >= batch_size or idx is batches[-1]):
-                progress(done)  # in steps of about batch_size texts
-                done = 0
+            while progress and done - reported >= step:  # in steps of batch_size texts
+                progress(step)
+                reported += step
+        if progress and done > reported:
+            progress(done - reported)
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
 
