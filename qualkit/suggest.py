@@ -223,6 +223,21 @@ def _coded_rows(coded_vectors, coded_labels, coded_segment_ids, index):
     return vecs, labels, list(groups), cids, {coded_labels[i] for i in ckeep}, rows
 
 
+def _check_args(k, segment_vectors, segment_ids, code_ids, code_vectors, segment_texts,
+                code_texts) -> bool:
+    """Raise ValueError for inconsistent arguments; True when shared words can be used."""
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    if len(code_ids) != len(code_vectors):
+        raise ValueError(f"{len(code_ids)} code ids but {len(code_vectors)} code vectors")
+    if len(segment_ids) != len(segment_vectors):
+        raise ValueError(f"{len(segment_ids)} segment ids but {len(segment_vectors)} vectors")
+    lexical = segment_texts is not None and code_texts is not None
+    if lexical and (len(segment_texts) != len(segment_ids) or len(code_texts) != len(code_ids)):
+        raise ValueError("segment_texts / code_texts do not match the segments / codes")
+    return lexical
+
+
 def _centred(vectors: np.ndarray, centre: np.ndarray | None) -> np.ndarray:
     v = np.asarray(vectors, dtype=np.float32)
     if centre is not None:
@@ -254,15 +269,8 @@ def suggest(segment_vectors: np.ndarray, segment_ids: list[str], code_ids: list[
     """
     import pandas as pd
 
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    if len(code_ids) != len(code_vectors):
-        raise ValueError(f"{len(code_ids)} code ids but {len(code_vectors)} code vectors")
-    if len(segment_ids) != len(segment_vectors):
-        raise ValueError(f"{len(segment_ids)} segment ids but {len(segment_vectors)} vectors")
-    lexical = segment_texts is not None and code_texts is not None
-    if lexical and (len(segment_texts) != len(segment_ids) or len(code_texts) != len(code_ids)):
-        raise ValueError("segment_texts / code_texts do not match the segments / codes")
+    lexical = _check_args(k, segment_vectors, segment_ids, code_ids, code_vectors,
+                          segment_texts, code_texts)
     if not len(segment_ids) or not len(code_ids):
         return _empty()
     seg = _centred(segment_vectors, centre)
@@ -311,21 +319,24 @@ def suggest(segment_vectors: np.ndarray, segment_ids: list[str], code_ids: list[
             order = [j for j in np.argsort(-score[r], kind="stable")
                      if code_ids[cand[j]] not in banned][:kk]
             for rank, j in enumerate(order, 1):
-                ev = f"description similarity {cos[r, j]:.2f}{how}"
-                if words is not None:
-                    ev += f", shared words {words[r, j]:.2f}"
+                ev = _evidence(cos[r, j], how, None if words is None else words[r, j],
+                               note if nn is None else "")
                 if nn is not None:
                     ev += "; " + _knn_evidence(nn[r], labels[:, cand[j]], gids, cids, weight)
-                elif note:
-                    ev += f" ({note})"
-                out["segment_id"].append(sid)
-                out["rank"].append(rank)
-                out["code_id"].append(code_ids[cand[j]])
-                out["score"].append(round(float(score[r, j]), 4))
-                out["evidence"].append(ev)
+                for col, value in zip(COLUMNS, (sid, rank, code_ids[cand[j]],
+                                                round(float(score[r, j]), 4), ev)):
+                    out[col].append(value)
     if not out["segment_id"]:
         return _empty()
     return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _evidence(cos: float, how: str, words: float | None, note: str) -> str:
+    """What a zero-shot score was made of, in words."""
+    ev = f"description similarity {cos:.2f}{how}"
+    if words is not None:
+        ev += f", shared words {words:.2f}"
+    return ev + (f" ({note})" if note else "")
 
 
 def _knn_evidence(nn_row: np.ndarray, has_code: np.ndarray, gids: list[str],
