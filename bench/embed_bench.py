@@ -7,13 +7,15 @@ In one process, interleaved round by round (the order rotates each round) so tha
 other processes hits every method alike, best time of the rounds kept:
 
 * baseline     ``SentenceTransformer(bundled path).encode(texts, batch_size=64)``;
-* qualkit      ``get_embedder(b).encode(texts)`` for onnx-int8 (default), onnx-fp32, torch-fp32;
+* qualkit      ``get_embedder(b).encode(texts)`` for onnx-int8 (default, static int8),
+               onnx-int8-dynamic (the old recipe), onnx-fp32, torch-fp32;
 * cached       the re-run of an unchanged project: text hashes looked up in the project store's
                vector cache (``qualkit.store.Store.get_vectors`` on an SQLite file, keyed by
                (model_id, text_hash)); zero model calls. Falls back to a dict if there is no store;
 * edited       1 % of the texts changed: cache look-up, the 1 % embedded, stored.
 
-Cosines are to the baseline vectors. The ONNX export (first use) is timed apart; its files are
+Cosines are to the baseline vectors. Batch independence: the first 100 texts embedded
+alone, in a shuffled batch and in halves, against the same texts in the whole list. The ONNX export (first use) is timed apart; its files are
 kept in a temporary cache folder (``--cache-dir``) so later runs skip it.
 """
 from __future__ import annotations
@@ -79,6 +81,29 @@ def make_sentences(n: int, seed: int = 0) -> list[str]:
     return out
 
 
+def batch_independence(encode, texts: list[str], n: int = 100) -> dict:
+    """How far a text's vector moves with its batch-mates: the first ``n`` texts embedded one by
+    one, in a shuffled batch with 200 others, and in halves (as an incremental project), each
+    against the same texts embedded in the whole list."""
+    import numpy as np
+
+    probe = texts[:n]
+    full = np.asarray(encode(texts))[:n]
+    alone = np.vstack([np.asarray(encode([t])) for t in probe])
+    rnd = random.Random(7)
+    mixed = probe + rnd.sample(texts[n:], min(200, len(texts) - n))
+    rnd.shuffle(mixed)
+    where = {t: i for i, t in enumerate(mixed)}
+    in_mix = np.asarray(encode(mixed))[[where[t] for t in probe]]
+    halves = np.vstack([np.asarray(encode(probe[: n // 2])), np.asarray(encode(probe[n // 2:]))])
+    out = {}
+    for name, v in (("alone", alone), ("mixed", in_mix), ("halves", halves)):
+        out[name] = {"max_abs": float(np.abs(v - full).max()),
+                     "differ": int((v != full).any(axis=1).sum()),
+                     "min_cos": float((v * full).sum(1).min() / 1.0)}
+    return out
+
+
 def timed(fn):
     t = time.perf_counter()
     value = fn()
@@ -92,7 +117,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--chunk", type=int, default=500, help="texts per interleaved timing unit")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--batch-sizes", default="", help="also time onnx-int8 at these batch sizes")
-    ap.add_argument("--backends", default="onnx-int8,onnx-fp32,torch-fp32")
+    ap.add_argument("--backends", default="onnx-int8,onnx-int8-dynamic,onnx-fp32,torch-fp32")
     ap.add_argument("--cache-dir", type=Path,
                     default=Path(tempfile.gettempdir()) / "qualkit_embed_bench" / "models")
     ap.add_argument("--json", type=Path, help="also write the results here")
@@ -225,6 +250,8 @@ def main(argv: list[str] | None = None) -> dict:
                      "speedup": round(best["baseline ST"] / best[k], 2),
                      "mean_cos": None if cos is None else round(float(cos.mean()), 5),
                      "min_cos": None if cos is None else round(float(cos.min()), 5)})
+    independence = {b: batch_independence(lambda xs, e=e: e.encode(xs, batch_size=args.batch_size),
+                                          texts) for b, e in embedders.items()}
     import onnxruntime
     import sentence_transformers
     import torch
@@ -235,7 +262,7 @@ def main(argv: list[str] | None = None) -> dict:
         "batch_size": args.batch_size, "threads": embed.cpu_threads(),
         "cpu": platform.processor() or platform.machine(), "load_avg_before": load_before,
         "load_avg_after": load_after, "cache": cache_kind, "model_id": default.model_id,
-        "prepare": prep, "rows": rows,
+        "prepare": prep, "rows": rows, "batch_independence": independence,
         "versions": {"torch": torch.__version__, "onnxruntime": onnxruntime.__version__,
                      "sentence_transformers": sentence_transformers.__version__},
     }
@@ -258,6 +285,11 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"{row['method']:28s} {row['seconds']:9.3f} {row['cpu_seconds']:8.2f} "
               f"{row['per_s']:9.0f} "
               f"{row['speedup']:8.2f}x {mc:>9s} {mn:>9s}")
+    print("\nbatch independence (first 100 texts vs the same texts in the whole list): "
+          "max |diff|, vectors not bit-identical, min cosine")
+    for b, ind in independence.items():
+        print(f"  {b:20s} " + "; ".join(f"{k} {v['max_abs']:.1e}, {v['differ']}/100, "
+                                       f"{v['min_cos']:.6f}" for k, v in ind.items()))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     if store is not None:

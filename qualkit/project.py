@@ -271,10 +271,13 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
     def embedder(self) -> Any:
         """The embedder the settings ask for (lazy: a cached project loads no model)."""
         if self._embedder is None:
+            from .embed.base import default_cache_dir
             from .embed.cache import embedder_from_settings
 
+            # models are prepared once per user (~/.cache/qualkit/models); a project keeps
+            # only its vectors
             self._embedder = embedder_from_settings(self.settings["embed"], self.root,
-                                                    self.cache_dir / "models")
+                                                    default_cache_dir())
         return self._embedder
 
     def set_embedder(self, embedder: Any) -> None:
@@ -353,13 +356,14 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
 
         Learns from the codings made so far (``coder``'s only, when given). Never applies
         anything."""
-        from .suggest import parent_map, suggest
+        from .suggest import code_profile_text, parent_map, suggest
 
         k = k or int(self.settings["suggest"]["k"])
         table = self._segment_table(include_retired=True)  # one read serves both uses
         segs = table[(table["active"] == 1)
                      & (table["flags"].fillna("") != "nonspeech")][SEGMENT_COLUMNS]
         segs = segs.reset_index(drop=True)  # speech only: not the transcriber's marks
+        centre = self._centre(table[table["active"] == 1]) if len(segs) else None
         if segment_ids is not None:
             unknown = set(segment_ids) - set(self.segments()["segment_id"])
             if unknown:
@@ -374,11 +378,27 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
         skip = None
         if coder is not None:  # what this coder already applied is not suggested again
             skip = coded.groupby("segment_id")["code_id"].apply(list).to_dict()
+        texts = {c.id: code_profile_text(c) for c in self.codeframe().codes}
         return suggest(vecs, list(segs["segment_id"]), code_ids, cvecs,
                        coded_vectors=coded_vecs,
                        coded_labels=list(coded["code_id"]) if len(coded) else None,
                        coded_segment_ids=list(coded["segment_id"]) if len(coded) else None,
-                       parents=parent_map(self.codeframe()), skip=skip, k=k)
+                       parents=parent_map(self.codeframe()), skip=skip, k=k, centre=centre,
+                       segment_texts=list(segs["text"]),
+                       code_texts=[texts.get(c, c) for c in code_ids],
+                       coded_texts=list(coded["text"]) if len(coded) else None)
+
+    def _centre(self, active: "pd.DataFrame") -> "np.ndarray":
+        """The project's mean vector (taken off before scoring suggestions), kept while the
+        segments and the model are the same: the coding app asks for every screen."""
+        import hashlib
+
+        key = (self.embedder.model_id,
+               hashlib.sha1("\n".join(active["segment_id"]).encode()).hexdigest())
+        cached = getattr(self, "_centre_cache", None)
+        if cached is None or cached[0] != key:
+            self._centre_cache = (key, self.vectors(list(active["text"]))[0].mean(axis=0))
+        return self._centre_cache[1]
 
     # -- FOI --------------------------------------------------------------------------------
     def foi_answers(self) -> "pd.DataFrame":
@@ -431,4 +451,12 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
         from .status import project_status
 
         self.store.reap_dead_runs()  # runs whose process was killed show as interrupted
-        return project_status(self, stage=stage, status=status, last=last)
+        st = project_status(self, stage=stage, status=status, last=last)
+        st["embedding"] = self._embedding_status()
+        return st
+
+    def _embedding_status(self) -> dict[str, Any]:
+        """The settings' backend and the cached vectors per model id (model@fingerprint/backend);
+        reads only the store, so it never loads or exports a model."""
+        return {"backend": self.settings["embed"]["backend"],
+                "vectors_by_model": self.store.vector_models()}

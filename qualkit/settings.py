@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     },
     "embed": {
         "backend": "onnx-int8",  # onnx-int8 | onnx-fp32 | torch-fp32 (exact) | fake (tests)
+        # (onnx-int8-dynamic: the old batch-dependent int8, for comparison)
         "model_path": None,  # a local sentence-transformers model folder
         "batch_size": 64,
     },
@@ -32,7 +33,14 @@ DEFAULTS: dict[str, Any] = {
         "n_neighbors": 15,
         "n_components": 5,
         "seed": 42,
-        "reassign_outliers": False,
+        # measured against hand-coded segments (bench/README.md, "Theme quality"): finer
+        # HDBSCAN leaves, content-free turns left out, outliers joining a theme they resemble
+        # (cosine >= 0.3 to its centroid), keywords that tell themes apart
+        "cluster_selection": "leaf",
+        "min_content_words": 2,
+        "reassign_outliers": True,
+        "outlier_threshold": 0.3,
+        "distinct_keywords": True,
     },
     "suggest": {"k": 3},
     # size guards on ingest (qualkit/ingest/limits.py): a file over a limit is refused and named
@@ -67,10 +75,14 @@ segment:
                                    # `qualkit speakers --set NAME interviewer` also works)
 embed:
   backend: onnx-int8               # onnx-int8 (fast) | onnx-fp32 | torch-fp32 (exact)
+                                   # (the model is prepared once, in ~/.cache/qualkit)
   model_path: null                 # a local sentence-transformers model folder
 themes:
   min_cluster_size: 10
   seed: 42
+  cluster_selection: leaf          # leaf (finer themes) | eom (BERTopic's default)
+  reassign_outliers: true          # outliers join the theme they resemble...
+  outlier_threshold: 0.3           # ...at this cosine to its centroid or more
 limits:                            # ingest refuses a file over a limit, naming it
   file_mb: 100                     # largest file read
   docx_expansion: 100              # a .docx may unzip to this many times its size (zip bombs)

@@ -28,8 +28,9 @@ def embed() -> None:
 def themes(
     min_cluster_size: Optional[int] = typer.Option(None, "--min-cluster-size", "-m",
                                                    help="Smallest theme (HDBSCAN)."),
-    reassign_outliers: bool = typer.Option(False, "--reassign-outliers",
-                                           help="Put outliers into their nearest theme."),
+    reassign_outliers: Optional[bool] = typer.Option(
+        None, "--reassign-outliers/--keep-outliers",
+        help="Put outliers into the theme they resemble (default: the settings')."),
     party: Optional[str] = typer.Option(None, "--party", "--role",
                                         help="Only this party: interviewer, participant or "
                                              "unknown (see `qualkit speakers`)."),
@@ -42,8 +43,7 @@ def themes(
     redact: bool = typer.Option(False, "--redact", help=REDACT_HELP),
 ) -> None:
     """Find candidate themes (BERTopic on cached vectors) and store the run."""
-    options: dict = {"reassign_outliers": reassign_outliers, "party": party,
-                     "question": question, "kind": kind,
+    options: dict = {"party": party, "question": question, "kind": kind,
                      "include_interviewer": include_interviewer}
     if min_cluster_size is not None:
         options["min_cluster_size"] = min_cluster_size
@@ -53,6 +53,8 @@ def themes(
             raise QualkitError("--where takes ATTRIBUTE=VALUE")
         options["where"] = dict(pairs)
     options = {k: v for k, v in options.items() if v not in (None, False)}
+    if reassign_outliers is not None:
+        options["reassign_outliers"] = reassign_outliers
     p = open_current()
     warn_pending(p)
     with bar("Embedding") as b:

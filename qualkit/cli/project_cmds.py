@@ -119,6 +119,10 @@ def status(
               f"vectors" + (f" (model {escape(v['model'])}); {v['cached']} vectors cached in "
                             "all, code descriptions and older texts included" if v["cached"]
                             else ""))
+    emb = st.get("embedding") or {}
+    out.print(f"  backend    {escape(str(emb.get('backend')))} (settings)")
+    for model, n in (emb.get("vectors_by_model") or {}).items():
+        out.print(f"    {escape(model)}: {n} vectors")
     if st["codeframe_error"]:
         out.print(f"  codes      [red]the codeframe does not load:[/] "
                   f"{escape(st['codeframe_error'])}")

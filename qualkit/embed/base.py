@@ -18,7 +18,7 @@ from qualkit.offline import OFFLINE_ENV, go_offline
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-BACKENDS = ("onnx-int8", "onnx-fp32", "torch-fp32")
+BACKENDS = ("onnx-int8", "onnx-fp32", "torch-fp32", "onnx-int8-dynamic")
 DEFAULT_BACKEND = "onnx-int8"
 
 ProgressFn = Callable[[int], None]
@@ -72,7 +72,8 @@ def length_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
 
 
 def default_cache_dir() -> Path:
-    """Where ONNX models go when the caller passes no cache_dir (a project passes its own)."""
+    """Where prepared ONNX models live: one per user and machine, shared by every project
+    (``$XDG_CACHE_HOME/qualkit/models``, else ``~/.cache/qualkit/models``)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "qualkit" / "models"
 

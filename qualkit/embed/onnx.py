@@ -1,18 +1,22 @@
 """ONNX backends for ``qualkit.embed``: export once with torch, quantise, run with onnxruntime.
 
-Files live in ``<cache_dir>/<name>@<fingerprint12>/``:
+Files live in ``<cache_dir>/<name>@<fingerprint12>/`` -- by default the user's cache
+(``~/.cache/qualkit/models``, or under ``$XDG_CACHE_HOME``), so a model is prepared once per
+user and machine, never per project; a project keeps only its vectors:
 
-- ``model.onnx``       fp32 export (``torch.onnx.export(dynamo=False)``), mean pooling in-graph;
-- ``model.int8.onnx``  ``quantize_dynamic(QInt8, per_channel=True)`` of the MatMul weights;
-- ``meta.json``        what was measured: mean/min cosine of each file to sentence-transformers
-                       fp32 on ``embed_checkset``, the int8 recipe chosen, library versions.
+- ``model.onnx``              fp32 export (``torch.onnx.export(dynamo=False)``), mean pooling
+                              in-graph; equal to sentence-transformers within ~1e-5;
+- ``model.int8.onnx``         static int8 (``onnx-int8``, the default): activation ranges fixed
+                              at export, so a vector does not depend on its batch-mates;
+- ``model.int8-dynamic.onnx`` dynamic int8 (``onnx-int8-dynamic``: ranges per batch; what
+                              ``onnx-int8`` was before version 2 of the recipe);
+- ``meta.json``               what was measured: mean/min cosine of each file on the check set,
+                              the int8 recipe chosen, library versions.
 
-Dynamic int8 quantises each activation per tensor, and a few BERT activations have outlier
-channels (|x| ~30 against a median ~1.5): quantising *every* MatMul scores ~0.990 on the check
-set, right at the limit. So the export tries a short ladder of recipes, keeping more of the
-down-projections (the FFN output MatMuls, whose GELU inputs carry the outliers) in fp32, and
-stops at the first that reaches ``TARGET_COSINE``. Int8 is the default only at or above
-``MIN_COSINE``; below that ``"onnx-int8"`` falls back to fp32 and says so.
+The int8 files are made on first use of their backend, from the cached fp32 file (no torch
+needed then); see ``qualkit.embed.quantise`` for the recipes and why static is the default.
+An int8 file is used only at or above ``MIN_COSINE`` mean cosine to fp32 on the check set;
+below that its backend falls back to fp32 and says so.
 
 Inference needs only onnxruntime, tokenizers and numpy: torch is imported by ``export`` alone.
 Two processes may export at once: each writes temp files and ``os.replace``s them; meta.json is
@@ -21,23 +25,25 @@ written last, so a reader never sees a half-written model.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import tempfile
 import time
 import warnings
 from pathlib import Path
 
+from qualkit.embed import quantise as Q
 from qualkit.embed.base import ProgressFn, cpu_threads, ensure_offline, length_batches, model_id
 from qualkit.embed.checkset import CHECK_SENTENCES, CHECKSET_VERSION
 from qualkit.embed.model import ModelSpec, read_json
 from qualkit.models import QualkitError
 from qualkit.offline import ort_telemetry_preloaded
 
-RECIPE_VERSION = 1
-MIN_COSINE = 0.99  # int8 may be the default only at or above this mean cosine to fp32
+RECIPE_VERSION = 2  # 2: int8 variants made per backend on demand, static int8
+MIN_COSINE = 0.99  # int8 may be used only at or above this mean cosine to fp32
 TARGET_COSINE = 0.993  # the recipe ladder stops at the first reaching this (margin for real text)
-FP32_FILE, INT8_FILE, META_FILE = "model.onnx", "model.int8.onnx", "meta.json"
+FP32_FILE, META_FILE = "model.onnx", "meta.json"
+INT8_FILE = Q.FILES[Q.STATIC]
+INT8_BACKENDS = (Q.STATIC, Q.DYNAMIC)
 SUPPORTED_MODULES = ("Transformer", "Pooling", "Normalize")
 
 
@@ -73,10 +79,17 @@ def onnx_settings(spec: ModelSpec) -> dict:
 
 
 class OnnxEmbedder:
-    """onnxruntime + tokenizers; sorts by token length, pads per batch, restores input order."""
+    """onnxruntime + tokenizers; sorts by token length, batches, restores input order.
+
+    ``exact`` (every backend but the legacy dynamic int8): texts are batched by exact token
+    length, never padded and never a single row, so a text's vector is the same bits
+    whatever it is embedded with -- padding moves a vector by up to ~1e-7, and onnxruntime
+    takes another path for a batch of one (measured; a lone text is run as two copies).
+    Otherwise each batch is padded to its longest text."""
 
     def __init__(self, onnx_path: Path, spec: ModelSpec, backend: str,
-                 threads: int | None = None, meta: dict | None = None, note: str = ""):
+                 threads: int | None = None, meta: dict | None = None, note: str = "",
+                 exact: bool = True):
         ort = import_onnxruntime()
         from tokenizers import Tokenizer
 
@@ -96,7 +109,7 @@ class OnnxEmbedder:
         self.dim = int(self.session.get_outputs()[0].shape[-1])
         self.spec, self.backend, self.path = spec, backend, Path(onnx_path)
         self.model_id = model_id(spec.identity, backend)
-        self.meta, self.note = meta or {}, note
+        self.meta, self.note, self.exact = meta or {}, note, exact
 
     def encode(self, texts: list[str], progress: ProgressFn | None = None, batch_size: int = 64):
         import numpy as np
@@ -105,21 +118,47 @@ class OnnxEmbedder:
         if not texts:
             return out
         ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
-        for idx in length_batches([len(x) for x in ids], batch_size):
-            width = len(ids[idx[0]])  # longest first within the batch
-            input_ids = np.full((len(idx), width), self.pad_id, dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.int64)
-            for row, i in enumerate(idx):
-                input_ids[row, :len(ids[i])] = ids[i]
-                mask[row, :len(ids[i])] = 1
-            feed = {"input_ids": input_ids, "attention_mask": mask}
-            if "token_type_ids" in self.inputs:
-                feed["token_type_ids"] = np.zeros_like(input_ids)
-            out[idx] = self.session.run(None, feed)[0]
-            if progress:
-                progress(len(idx))
+        lengths = [len(x) for x in ids]
+        batches = (same_length_batches(lengths, batch_size) if self.exact
+                   else length_batches(lengths, batch_size))
+        done = reported = 0
+        step = max(1, int(batch_size))
+        for idx in batches:
+            rows = idx * 2 if self.exact and len(idx) == 1 else idx
+            out[idx] = self._run(ids, rows)[:len(idx)]
+            done += len(idx)
+            while progress and done - reported >= step:  # in steps of batch_size texts
+                progress(step)
+                reported += step
+        if progress and done > reported:
+            progress(done - reported)
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
+
+    def _run(self, ids: list[list[int]], rows: list[int]):
+        import numpy as np
+
+        width = max(len(ids[i]) for i in rows)
+        input_ids = np.full((len(rows), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for row, i in enumerate(rows):
+            input_ids[row, :len(ids[i])] = ids[i]
+            mask[row, :len(ids[i])] = 1
+        feed = {"input_ids": input_ids, "attention_mask": mask}
+        if "token_type_ids" in self.inputs:
+            feed["token_type_ids"] = np.zeros_like(input_ids)
+        return self.session.run(None, feed)[0]
+
+
+def same_length_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
+    """Indices grouped by exact token length (no padding), longest first, at most
+    ``batch_size`` each; equal lengths keep input order."""
+    groups: dict[int, list[int]] = {}
+    for i, n in enumerate(lengths):
+        groups.setdefault(n, []).append(i)
+    size = max(1, int(batch_size))
+    return [idx[k:k + size] for _, idx in sorted(groups.items(), reverse=True)
+            for k in range(0, len(idx), size)]
 
 
 def import_onnxruntime():
@@ -144,15 +183,20 @@ _WARNED: list[bool] = []
 # --- cache --------------------------------------------------------------------------------------
 
 def read_meta(directory: Path, spec: ModelSpec) -> dict | None:
-    """meta.json if it describes a complete, current export of this exact model, else None."""
+    """meta.json if it describes a complete, current fp32 export of this exact model, else None.
+
+    Int8 entries whose file has gone are dropped (they will be made again when asked for)."""
     meta = read_json(directory / META_FILE)
     if not isinstance(meta, dict) or meta.get("recipe_version") != RECIPE_VERSION \
             or meta.get("fingerprint") != spec.fingerprint \
             or meta.get("checkset_version") != CHECKSET_VERSION:
         return None
-    files = [meta.get("onnx-fp32", {}).get("file"), meta.get("onnx-int8", {}).get("file")]
-    if any(f and not (directory / f).is_file() for f in files) or not files[0]:
+    if not meta.get("onnx-fp32", {}).get("file") or not (directory / FP32_FILE).is_file():
         return None
+    for backend in INT8_BACKENDS:
+        f = (meta.get(backend) or {}).get("file")
+        if f and not (directory / f).is_file():
+            meta.pop(backend, None)
     return meta
 
 
@@ -172,42 +216,74 @@ def _place(tmp: Path, final: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def _write_meta(directory: Path, meta: dict) -> None:
+    meta_tmp = _tmp(directory, ".json")
+    try:
+        meta_tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        _place(meta_tmp, directory / META_FILE)
+    finally:
+        meta_tmp.unlink(missing_ok=True)
+
+
+def _ready(spec: ModelSpec, cache_dir: Path, backend: str) -> tuple[dict, Path, bool]:
+    """(meta, model folder, whether this call exported or quantised anything)."""
+    directory = model_dir(cache_dir, spec)
+    meta = read_meta(directory, spec)
+    made = meta is None
+    if meta is None:
+        meta = export(spec, directory)
+    if backend in INT8_BACKENDS and backend not in meta:
+        meta, made = Q.add_int8(spec, directory, backend), True
+    return meta, directory, made
+
+
 def load_embedder(spec: ModelSpec, cache_dir: Path, backend: str,
                   threads: int | None = None) -> OnnxEmbedder:
-    directory = model_dir(cache_dir, spec)
-    meta = read_meta(directory, spec) or export(spec, directory)
+    meta, directory, _ = _ready(spec, cache_dir, backend)
     effective, note = effective_backend(meta, backend)
     if note:
         warnings.warn(note, RuntimeWarning, stacklevel=3)
-    return OnnxEmbedder(directory / meta[effective]["file"], spec, effective, threads, meta, note)
+    return OnnxEmbedder(directory / meta[effective]["file"], spec, effective, threads, meta, note,
+                        exact=effective != Q.DYNAMIC)
 
 
 def prepare(spec: ModelSpec, cache_dir: Path, backend: str) -> dict:
-    directory = model_dir(cache_dir, spec)
-    meta = read_meta(directory, spec)
-    exported = meta is None
-    if meta is None:
-        meta = export(spec, directory)
+    meta, directory, made = _ready(spec, cache_dir, backend)
     effective, note = effective_backend(meta, backend)
     entry = meta[effective]
     return {"backend": effective, "model_id": model_id(spec.identity, effective),
             "path": str(directory / entry["file"]), "mean_cosine": entry["mean_cosine"],
-            "min_cosine": entry["min_cosine"], "exported": exported, "note": note,
+            "min_cosine": entry["min_cosine"], "exported": made, "note": note,
             "recipe": entry.get("recipe", "fp32")}
 
 
 def known_model_id(spec: ModelSpec, cache_dir: Path, backend: str) -> str | None:
     """The model id an ONNX backend will have, read from the cached export; None before it."""
     meta = read_meta(model_dir(cache_dir, spec), spec)
-    return None if meta is None else model_id(spec.identity, effective_backend(meta, backend)[0])
+    if meta is None or (backend in INT8_BACKENDS and backend not in meta):
+        return None
+    return model_id(spec.identity, effective_backend(meta, backend)[0])
 
 
 def effective_backend(meta: dict, backend: str) -> tuple[str, str]:
-    if backend == "onnx-int8" and meta.get("default") != "onnx-int8":
-        int8 = meta.get("onnx-int8", {})
-        return "onnx-fp32", (f"int8 embeddings scored {int8.get('mean_cosine', 0):.4f} mean cosine "
-                             f"to fp32 on the check set (< {MIN_COSINE}); using onnx-fp32 instead")
+    if backend in INT8_BACKENDS:
+        entry = meta.get(backend) or {}
+        cos = float(entry.get("mean_cosine") or 0)
+        if not entry.get("file") or cos < MIN_COSINE:
+            return "onnx-fp32", (f"{backend} embeddings scored {cos:.4f} mean cosine to fp32 on "
+                                 f"the check set (< {MIN_COSINE}); using onnx-fp32 instead")
     return backend, ""
+
+
+# --- int8 ---------------------------------------------------------------------------------------
+
+def _vectors(path: Path, spec: ModelSpec, exact: bool = True):
+    return OnnxEmbedder(path, spec, "check", exact=exact).encode(list(CHECK_SENTENCES))
+
+
+def _cosines(vecs, reference, rows=slice(None)) -> dict:
+    cos = (vecs * reference).sum(axis=1)[rows]
+    return {"mean_cosine": round(float(cos.mean()), 6), "min_cosine": round(float(cos.min()), 6)}
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -230,53 +306,9 @@ def _pooled_wrapper(torch, model, names: list[str]):
     return Pooled().eval()
 
 
-def _weight_matmuls(onnx_path: Path) -> list[tuple[str, tuple[int, ...]]]:
-    """(node name, weight shape) of MatMuls with a constant 2-D weight, in graph order."""
-    import onnx
-
-    graph = onnx.load(str(onnx_path), load_external_data=False).graph
-    shapes = {i.name: tuple(i.dims) for i in graph.initializer}
-    return [(n.name, shapes[n.input[1]]) for n in graph.node
-            if n.op_type == "MatMul" and len(shapes.get(n.input[1], ())) == 2]
-
-
-def _recipes(onnx_path: Path) -> list[tuple[str, list[str]]]:
-    """(recipe, MatMuls kept fp32), cheapest first."""
-    mm = _weight_matmuls(onnx_path)
-    down = [n for n, (rows, cols) in mm if rows > cols]  # FFN output projections
-    up = [n for n, (rows, cols) in mm if cols > rows]  # FFN input projections
-    half = down[:(len(down) + 1) // 2]
-    ladder = [("int8-all", []), ("int8-fp32-ffn-out-first-half", half),
-              ("int8-fp32-ffn-out", down), ("int8-fp32-ffn", down + up)]
-    seen, out = set(), []
-    for name, keep in ladder:
-        if tuple(keep) not in seen:
-            seen.add(tuple(keep))
-            out.append((name, keep))
-    return out
-
-
-def _cosines(path: Path, spec: ModelSpec, reference) -> dict:
-    vecs = OnnxEmbedder(path, spec, "check").encode(list(CHECK_SENTENCES), batch_size=64)
-    cos = (vecs * reference).sum(axis=1)
-    return {"mean_cosine": round(float(cos.mean()), 6), "min_cosine": round(float(cos.min()), 6)}
-
-
-def _quantize(src: Path, dst: Path, keep_fp32: list[str]) -> None:
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    previous = logging.root.manager.disable
-    logging.disable(logging.WARNING)  # "consider pre-processing" goes to the root logger
-    try:
-        quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
-                         op_types_to_quantize=["MatMul"], nodes_to_exclude=list(keep_fp32),
-                         extra_options={"MatMulConstBOnly": True})
-    finally:
-        logging.disable(previous)
-
-
 def export(spec: ModelSpec, directory: Path) -> dict:
-    """Export, check and quantise; returns the meta written beside the files. Needs torch."""
+    """Export the fp32 model and check it against sentence-transformers; returns the meta
+    written beside it (int8 files are added by ``add_int8``). Needs torch."""
     started = time.perf_counter()
     ensure_offline()
     settings = onnx_settings(spec)
@@ -327,47 +359,25 @@ def export(spec: ModelSpec, directory: Path) -> dict:
                               input_names=names, output_names=["sentence_embedding"],
                               dynamic_axes=axes, opset_version=17, do_constant_folding=True)
         del model
-        fp32 = {"file": FP32_FILE, **_cosines(fp32_tmp, spec, reference)}
+        fp32 = {"file": FP32_FILE, **_cosines(_vectors(fp32_tmp, spec), reference)}
         if fp32["mean_cosine"] < 0.9999:
             raise QualkitError(f"The ONNX export of {spec.name} does not match "
                                f"sentence-transformers (mean cosine {fp32['mean_cosine']}); "
                                "set embed.backend: torch-fp32")
-        tried, chosen = [], None
-        for recipe, keep in _recipes(fp32_tmp):
-            q_tmp = _tmp(directory, ".onnx")
-            tmp_files.append(q_tmp)
-            _quantize(fp32_tmp, q_tmp, keep)
-            result = {"recipe": recipe, "fp32_nodes": keep, **_cosines(q_tmp, spec, reference),
-                      "_tmp": q_tmp}
-            tried.append(result)
-            if result["mean_cosine"] >= TARGET_COSINE:
-                chosen = result
-                break
-        if chosen is None:
-            best = max(tried, key=lambda r: r["mean_cosine"])
-            chosen = best if best["mean_cosine"] >= MIN_COSINE else None
         _place(fp32_tmp, directory / FP32_FILE)
-        int8 = {"file": None, "mean_cosine": max(r["mean_cosine"] for r in tried)}
-        if chosen is not None:
-            _place(chosen["_tmp"], directory / INT8_FILE)
-            int8 = {"file": INT8_FILE, **{k: v for k, v in chosen.items() if k != "_tmp"}}
-        int8["tried"] = [{k: r[k] for k in ("recipe", "mean_cosine", "min_cosine")} for r in tried]
         meta = {
             "recipe_version": RECIPE_VERSION, "model": spec.name, "fingerprint": spec.fingerprint,
             "source": spec.source, "checkset_version": CHECKSET_VERSION,
             "n_check": len(CHECK_SENTENCES), "max_seq_length": settings["max_seq_length"],
-            "inputs": names, "default": "onnx-int8" if chosen is not None else "onnx-fp32",
-            "min_cosine_for_int8": MIN_COSINE, "onnx-fp32": fp32, "onnx-int8": int8,
+            "inputs": names, "default": "onnx-fp32", "min_cosine_for_int8": MIN_COSINE,
+            "onnx-fp32": fp32,
             "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
                          "onnx": onnx.__version__, "onnxruntime": onnxruntime.__version__,
                          "numpy": np.__version__},
             "export_seconds": round(time.perf_counter() - started, 1),
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
-        meta_tmp = _tmp(directory, ".json")
-        tmp_files.append(meta_tmp)
-        meta_tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-        _place(meta_tmp, directory / META_FILE)
+        _write_meta(directory, meta)
         return meta
     finally:
         for f in tmp_files:

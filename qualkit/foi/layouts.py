@@ -1,32 +1,21 @@
-"""Readers for the answer block of one question, whatever the letter's layout.
+"""Readers for the answer block of one question, whatever the letter's layout: the pieces,
+yes/no and free-text questions here, multi-select questions in ``foi.multi``.
 
 ``foi.py`` finds the questions and hands each reader the *pieces* of a block: spans of the
 normalised letter text, one per line (or table cell, or ``<br>`` part), already stripped of
 quote marks, bullets, pipes and "A1." prefixes. A reader returns a ``Reading``: the answer, the
 selected options, a qualifier, a confidence, the span of its evidence and the free-text spans.
 
-Layouts handled by the multi-select reader (one piece at a time, then per block):
-
-- ``Option  Yes`` / ``Option - Yes`` / ``Option: No`` / ``| Option | Yes |`` -- *marked* lines;
-  in a block with marked lines, bare options are the echoed request and are not selected;
-- ``Option - explanation`` -- *explained*: selected unless the explanation is a negation;
-- bullet lists of bare options -- selected, unless the list holds every option of the question
-  bare (the whole request echoed back, as in Barnet's health question);
-- lists in one line or cell ("School census; CiN census", "SEND, CLA and FSM");
-- prose ("We usually link our school census data with ...") -- options mentioned in sentences
-  without a negation, lowest confidence, used only when nothing structured was found.
-
-Confidences: 0.95 marked, 0.9 bullet list, 0.85 explained or unbulleted list, 0.8 list in a
-line, 0.6 prose; yes/no: 0.95 answer starting with the word, 0.8 "in development" in prose,
+Confidences (multi-select in ``foi.multi``): 0.95 marked, 0.9 bullet list, 0.85 explained or
+unbulleted list, 0.8 list in a line, 0.6 prose; yes/no: 0.95 answer starting with the word, 0.8 "in development" in prose,
 0.7 negation in prose, 0.6 affirmation in prose; 0 unclear.
 """
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from .options import ECHO_TOKEN, OPTIONS
+from .options import ECHO_TOKEN
 
 Span = tuple[int, int]
 
@@ -211,244 +200,6 @@ def _qualify(norm: str, r: Reading, s: int, e: int) -> None:
 def _sentences(norm: str, p: Piece) -> list[Span]:
     out = _split(norm, p.start, p.end, _SENTENCE_END)
     return [trim(norm, s, e) for s, e in out if e > s]
-
-
-# --- multi-select -----------------------------------------------------------------------------
-_YES = re.compile(r"[\s:|=\-(*_]*(?:yes|y|ticked|selected|linked|\u2713|\u2714|\u2611|\u2612|\[x\]|"
-                  r"x(?!-))(?![\w/])[\s*_]*\)?[.!]?", re.I)
-_NO = re.compile(r"[\s:|=\-(*_]*(?:not\s+linked|not\s+applicable|n/a|no|n|not\s+currently|"
-                 r"\u2717|\u2718|\u2610|\[\s?\])(?![\w/])[\s*_]*\)?[.!]?", re.I)
-_EXPLAIN = re.compile(r"\s*[:|=\-]\s*(?=\S)|\s{2,}(?=\S)|\t\s*(?=\S)|\s*(?=\()")
-_NEGATION = re.compile(r"^(?:no|not|none|n/a|never|we\s+(?:do\s+not|don't|are\s+not|aren't))\b",
-                       re.I)
-_ANY_NEG = re.compile(r"\b(?:not|no|never|neither|nor|none|without|except|excluding|"
-                      r"other\s+than)\b|"
-                      r"n't\b", re.I)
-_SEP = re.compile(r"(?:[\s,;/&+.]|\band\b|\bor\b|\bthe\b|\bour\b|\bplus\b|\bboth\b|\balso\b|"
-                  r"\bonly\b|\bas\s+well\s+as\b|<br\s*/?>)*", re.I)
-_NONE = re.compile(r"(?:none|nil|n/?a|not\s+applicable|no\b(?![/'])|"
-                   r"we\s+(?:do\s+not|don't|are\s+not|"
-                   r"aren't)\s+(?:currently\s+)?(?:link|use)|not\s+(?:currently\s+)?link|"
-                   r"no\s+(?:\w+\s+){0,2}data\s*sets?\s+(?:are\s+)?(?:currently\s+)?linked)", re.I)
-_REFER = re.compile(r"(?:please\s+)?see\s+(?:our\s+)?(?:answer|response|reply)\s+to\s+"
-                    r"(?:question\s+|q)?\d", re.I)
-_ALL_ABOVE = re.compile(r"all\s+(?:of\s+)?(?:the\s+)?(?:above|listed|options)\b", re.I)
-_FILLER = set("""we our the and or link links linking linked are is currently data datasets
-dataset sets set following also both with for on of in to all only census yes confirm that these
-those this include includes including a an as well which us it its council""".split())
-
-
-def option_at(norm: str, qid: str, pos: int, end: int) -> tuple[str, int] | None:
-    best = None
-    for opt, rx in OPTIONS[qid].items():
-        m = rx.match(norm, pos, end)
-        if m and (best is None or m.end() > best[1]):
-            best = (opt, m.end())
-    return best
-
-
-def find_options(norm: str, qid: str, s: int, e: int) -> list[tuple[str, int, int]]:
-    """Every option mention in ``norm[s:e]``, overlaps resolved longest-first.
-
-    "Other" counts only as "Other (please specify)": the bare word is too common in prose."""
-    hits = []
-    for opt, rx in OPTIONS[qid].items():
-        if opt == "other":
-            hits += [(opt, m.start(), m.end()) for m in rx.finditer(norm, s, e)
-                     if "specify" in m.group(0).lower()]
-            continue
-        hits += [(opt, m.start(), m.end()) for m in rx.finditer(norm, s, e)]
-    hits.sort(key=lambda h: (h[1], -(h[2] - h[1])))
-    out, last = [], -1
-    for h in hits:
-        if h[1] >= last:
-            out.append(h)
-            last = h[2]
-    return out
-
-
-def parse_sequence(norm: str, qid: str, s: int, e: int) -> tuple[list[str], Span | None] | None:
-    """A piece that is nothing but options and separators, maybe ending in an explanation."""
-    opts, pos = [], s
-    while True:
-        pos = _SEP.match(norm, pos, e).end()
-        if pos >= e:
-            return (opts, None) if opts else None
-        hit = option_at(norm, qid, pos, e)
-        if hit is None:
-            if opts and opts[-1] == "other":
-                return opts, (pos, e)
-            return None
-        opts.append(hit[0])
-        pos = hit[1]
-        m = _EXPLAIN.match(norm, pos, e)
-        if (m and hit[0] == "other" and norm[pos:e].strip(" ,;.")
-                and not _SEP.fullmatch(norm, pos, e)):
-            return opts, trim(norm, m.end(), e)
-
-
-@dataclass
-class _Item:
-    # marked | unmarked | explained | bare | list | prose | none | refer | leadin | marker | echo
-    kind: str
-    piece: Piece
-    options: tuple[str, ...] = ()
-    free: Span | None = None
-
-
-def _classify(norm: str, qid: str, p: Piece) -> _Item:
-    s, e = p.start, p.end
-    hit = option_at(norm, qid, s, e)
-    if hit:
-        opt, oe = hit
-        rest = norm[oe:e]
-        if not rest.strip(" .;,:|-"):
-            return _Item("bare", p, (opt,))
-        for rx, kind in ((_YES, "marked"), (_NO, "unmarked")):
-            m = rx.match(norm, oe, e)
-            if m:
-                fs, fe = trim(norm, m.end(), e, _WS + ",.;:-*_")
-                return _Item(kind, p, (opt,), (fs, fe) if fe - fs > 2 else None)
-        m = _EXPLAIN.match(norm, oe, e)
-        seq = parse_sequence(norm, qid, s, e)
-        if seq and len(seq[0]) > 1:
-            return _Item("list", p, tuple(seq[0]), seq[1])
-        if m:
-            fs, fe = trim(norm, m.end(), e, _WS + ",.;:-*_()")
-            neg = bool(_NEGATION.match(norm, fs, fe))
-            return _Item("unmarked" if neg else "explained", p, (opt,), (fs, fe))
-    if _YES.fullmatch(norm, s, e) or _NO.fullmatch(norm, s, e):
-        return _Item("marker", p, ("yes",) if _YES.fullmatch(norm, s, e) else ("no",))
-    seq = parse_sequence(norm, qid, s, e)
-    if seq:
-        return _Item("list", p, tuple(seq[0]), seq[1])
-    if _ALL_ABOVE.match(norm, s, e):
-        listed = tuple(o for o in OPTIONS[qid] if o not in ("other", "not_using"))
-        return _Item("list", p, listed)
-    if _REFER.match(norm, s, e):
-        return _Item("refer", p)
-    if _NONE.match(norm, s, e) and not find_options(norm, qid, s, e):
-        return _Item("none", p)
-    if norm[e - 1] == ":":
-        return _Item("leadin", p)
-    return _Item("prose", p)
-
-
-def read_multi(norm: str, qid: str, pieces: list[Piece]) -> Reading:
-    pieces = join_wrapped(norm, [q for q in (strip_echo(norm, p) for p in pieces) if q is not None])
-    items = [_classify(norm, qid, p) for p in pieces]
-    for a, b in zip(items, items[1:]):  # "School census" then "Yes" on the next line (a table
-        if a.kind != "bare" or b.kind not in ("marker", "prose"):  # cell per line, as in .docx)
-            continue
-        for rx, kind in ((_YES, "marked"), (_NO, "unmarked")):
-            m = rx.match(norm, b.piece.start, b.piece.end)
-            if m and (b.kind == "marker" or norm[m.end() - 1] in " \t.!)" or
-                      norm[m.end()] in ",;:-"):
-                a.kind, b.kind = kind, "used"
-                fs, fe = trim(norm, m.end(), b.piece.end, _WS + ",.;:-*_")
-                a.free = (fs, fe) if fe - fs > 2 else None
-                a.piece = Piece(a.piece.start, b.piece.end, a.piece.bullet)
-                break
-    r = Reading()
-    evidence: list[tuple[Piece, float]] = []
-    selected: list[str] = []
-
-    def take(item: _Item, conf: float) -> None:
-        for o in item.options:
-            if o not in selected:
-                selected.append(o)
-        evidence.append((item.piece, conf))
-
-    every = set(OPTIONS[qid]) - {"not_using"}
-    for i in items:  # the whole option list echoed back in one line is not an answer
-        if i.kind == "list" and len(i.options) > 2 and set(i.options) >= every:
-            i.kind = "echo"
-    marked = any(i.kind in ("marked", "unmarked") for i in items)
-    listed = {o for i in items if i.kind in ("bare", "explained") for o in i.options}
-    echoed = len(listed) > 2 and listed >= every
-    structured = False
-    for i in items:
-        if i.kind == "marked":
-            take(i, 0.95)
-        elif i.kind == "explained":
-            take(i, 0.85)
-        elif i.kind == "list":
-            take(i, 0.8)
-        elif i.kind == "bare" and not marked and not echoed:
-            take(i, 0.9 if i.piece.bullet else 0.85)
-        if i.kind in ("marked", "unmarked", "explained", "list", "bare") and not echoed:
-            structured = True
-        if i.free and i.free[1] > i.free[0]:
-            r.free.append(i.free)
-    for i in items:
-        if i.kind != "prose":
-            continue
-        mentions = find_options(norm, qid, i.piece.start, i.piece.end)  # sorted by start
-        starts = [m[1] for m in mentions]
-        words = norm[i.piece.start:i.piece.end].split()
-        if structured:
-            if not (mentions and len(words) <= 10):  # short echo with a name merged in
-                r.free.append((i.piece.start, i.piece.end))
-            continue
-        talk = []  # sentences that say more than which options
-        for s, e in _sentences(norm, i.piece):
-            seq = parse_sequence(norm, qid, s, e)
-            if seq and not seq[1]:
-                take(_Item("list", i.piece, tuple(seq[0])), 0.8)
-                continue
-            cuts = [c.start() for c in _CLAUSE.finditer(norm, s, e)]
-            inside = mentions[bisect_left(starts, s):bisect_left(starts, e)]
-            sent = [m for m in inside if not _negated(norm, s, e, m, cuts)]
-            if sent:
-                take(_Item("prose", i.piece, tuple(m[0] for m in sent)), 0.6)
-            if not _is_pure(norm, Piece(s, e), inside):
-                talk.append((s, e))
-        if talk:
-            r.free.append((talk[0][0], talk[-1][1]))
-    if selected:
-        only_not_using = selected == ["not_using"]
-        r.answer = "none" if only_not_using else "selected"
-        r.options = tuple(o for o in OPTIONS[qid] if o in selected)  # vocabulary order
-        r.confidence = min(c for _, c in evidence)
-    else:
-        nones = [i for i in items
-                 if i.kind == "none" or (i.kind == "marker" and i.options == ("no",))]
-        if nones:
-            r.answer, r.confidence = "none", 0.9
-            evidence = [(nones[0].piece, 0.9)]
-            s, e = trim(norm, nones[0].piece.start, nones[0].piece.end, _WS + ",.;:-*_")
-            m = re.match(r"(?:none|nil|n/?a|not\s+applicable|no)\b[\s,.;:-]*", norm[s:e], re.I)
-            if m and m.end() < e - s:
-                _qualify(norm, r, s + m.end(), e)
-                if _REFER.match(norm, s + m.end(), e):  # "N/A - see answer to question 5"
-                    r.free = [f for f in r.free if f != (s + m.end(), e)]
-                r.free = [f for f in r.free if f != (nones[0].piece.start, nones[0].piece.end)]
-    if evidence:
-        r.span = (min(p.start for p, _ in evidence), max(p.end for p, _ in evidence))
-    return r
-
-
-_CLAUSE = re.compile(r"[,;:()]|\b(?:but|however|whereas|although|while)\b", re.I)
-
-
-def _negated(norm: str, s: int, e: int, mention: tuple[str, int, int], cuts: list[int]) -> bool:
-    """Is the option mention in a clause that negates it ("..., but not on all children")?
-
-    ``cuts`` are the sorted clause boundaries of the sentence ``norm[s:e]``."""
-    i = bisect_right(cuts, mention[1])
-    cs = cuts[i - 1] if i else s
-    j = bisect_left(cuts, mention[2])
-    ce = cuts[j] if j < len(cuts) else e
-    return bool(_ANY_NEG.search(norm, cs, mention[1]) or _ANY_NEG.search(norm, mention[2], ce))
-
-
-def _is_pure(norm: str, p: Piece, mentions: list[tuple[str, int, int]]) -> bool:
-    """True when a sentence says nothing beyond the options it names."""
-    chars = list(norm[p.start:p.end])
-    for _, s, e in mentions:
-        chars[s - p.start:e - p.start] = " " * (e - s)
-    words = re.findall(r"[A-Za-z']+", "".join(chars).lower())
-    return bool(mentions) and all(w in _FILLER or len(w) < 3 for w in words)
 
 
 def read_free(norm: str, pieces: list[Piece]) -> Reading:

@@ -16,7 +16,8 @@ How a letter is read:
 3. A question's block runs to the next question, the response heading or the closing
    boilerplate (re-use licence, complaint rights, ICO). ``>``-quoted lines, addresses and
    references inside a block are skipped: they are the echo, not the answer.
-4. ``foi_layouts`` reads the block (yes/no, multi-select in every layout, free text).
+4. ``foi.layouts`` reads the block (yes/no, free text); ``foi.multi`` multi-select
+   answers in every layout, with ``foi.wording`` for planned items and items beyond the list.
 5. A multi-select question with nothing selected whose gate question (q1 for q2-q4, q5 for q6)
    was answered "no" is ``none`` -- nothing linked, so nothing to select.
 6. When no question block answers, numbered answer lines ("1. Yes", "A2: School census") are
@@ -48,7 +49,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from . import options as O
-from .layouts import Piece, Reading, make_pieces, read_free, read_multi, read_yes_no, trim
+from .layouts import Piece, Reading, make_pieces, read_free, read_yes_no, trim
+from .multi import read_multi
 
 __all__ = ["FoiAnswer", "FoiFreeText", "FoiLetter", "looks_like_foi", "parse_letter",
            "stored_answers"]

@@ -54,6 +54,12 @@ class CachesMixin(Connection):
                 ],
             )
 
+    def vector_models(self) -> dict[str, int]:
+        """How many cached vectors each model id (model and backend) made."""
+        rows = self.conn.execute(
+            "SELECT model_id, count(*) FROM embeddings GROUP BY model_id ORDER BY model_id")
+        return {m: int(n) for m, n in rows}
+
     def get_array(self, key: str) -> Any | None:
         import numpy as np
 

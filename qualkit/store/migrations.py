@@ -228,4 +228,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE runs ADD COLUMN host TEXT;
     ALTER TABLE runs ADD COLUMN process_start TEXT;
     """,
+    # 6 — vectors of the old dynamic int8 recipe, which depended on their batch-mates, are
+    #     dropped: `onnx-int8` is now static int8 and re-embeds them once (same model id).
+    """
+    DELETE FROM embeddings WHERE model_id LIKE '%/onnx-int8';
+    DELETE FROM array_cache WHERE key LIKE 'themes/%';
+    """,
 ]

@@ -81,16 +81,18 @@ def count_distinct(unit: np.ndarray) -> int:
 
 
 def hdbscan_labels(
-    reduced: np.ndarray, min_cluster_size: int, min_samples: int | None
+    reduced: np.ndarray, min_cluster_size: int, min_samples: int | None,
+    selection: str = "eom",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """HDBSCAN as BERTopic configures it (euclidean, eom). Returns (labels, probabilities)."""
+    """HDBSCAN as BERTopic configures it (euclidean; cluster selection "eom" by default,
+    "leaf" for finer themes). Returns (labels, probabilities)."""
     import hdbscan
 
     model = hdbscan.HDBSCAN(
         min_cluster_size=min_cluster_size,
         min_samples=min_samples,
         metric="euclidean",
-        cluster_selection_method="eom",
+        cluster_selection_method=selection,
         core_dist_n_jobs=1,
     )
     model.fit(np.asarray(reduced, dtype=np.float64))

@@ -46,12 +46,20 @@ ASSIGNMENT_COLUMNS = ["segment_id", "theme_id", "probability"]
 class ThemeParams:
     min_cluster_size: int = 10  # HDBSCAN: smallest theme
     min_samples: int | None = None  # HDBSCAN: None = min_cluster_size; lower = fewer outliers
+    cluster_selection: str = "eom"  # HDBSCAN: "eom" (BERTopic's default) or "leaf" (finer)
     n_neighbors: int = 15  # UMAP
     n_components: int = 5  # UMAP
     seed: int = 42  # UMAP (and KMeans in the large-corpus fallback)
     top_n_words: int = 10  # keywords per theme
+    distinct_keywords: bool = False  # BERTopic's reduce_frequent_words + bm25_weighting: words
+    #                                  common to every theme ("data", "children") rank lower
     ngram_max: int = 2  # keywords are 1..ngram_max-word n-grams
-    reassign_outliers: bool = False  # put outliers into the theme with the nearest centroid
+    reassign_outliers: bool = False  # reduce outliers (BERTopic's reduce_outliers strategies):
+    outlier_strategy: str = "embeddings"  # "embeddings" (cosine to the theme centroid) or
+    #                                       "c-tf-idf" (cosine of its words to the theme's)
+    outlier_threshold: float = 0.0  # ...only when that similarity reaches this
+    min_content_words: int = 2  # segments with fewer content words (not stop words or
+    #                             fillers) are left out of the clustering, as outliers
     representative: int = 3  # representative segments per theme
     small_corpus: int = 60  # fewer distinct segments than this: agglomerative fallback
 
@@ -82,6 +90,11 @@ def fit_themes(
 ) -> ThemeResult:
     """Find candidate themes among segments given their cached vectors.
 
+    The segments are put in a canonical order (by segment id) before anything is computed, so
+    the themes depend on the set of segments and the params, not on the order they come in
+    (ingest order, a filter, a caller's sort); ``assignments`` and ``outliers`` come back in
+    input order.
+
     ``texts``, ``segment_ids`` and ``documents`` (the document id of each segment, for
     ``doc_share``) run parallel to the rows of ``vectors``. ``cache`` keeps the UMAP
     reduction between calls. ``code_vectors`` maps code ids to vectors from the same model;
@@ -91,10 +104,50 @@ def fit_themes(
     clusterings (hard clusters); 0.0 for outliers, including reassigned ones.
     Raises ``ValueError`` only for inconsistent inputs (lengths, shapes, duplicate ids).
     """
+    vectors = _check_inputs(vectors, texts, segment_ids, documents)
+    order = sorted(range(len(segment_ids)), key=lambda i: str(segment_ids[i]))
+    keep, note = _with_content(texts, order, params.min_content_words)
+    result = _fit(vectors[keep], [texts[i] for i in keep], [segment_ids[i] for i in keep],
+                  [documents[i] for i in keep], params, cache, code_vectors)
+    if note:
+        result.messages.insert(0, note)
+    kept = set(keep)
+    left_out = [segment_ids[i] for i in order if i not in kept]
+    if left_out:  # content-free segments: outliers, probability 0
+        extra = pd.DataFrame({"segment_id": pd.Series(left_out, dtype=object),
+                              "theme_id": pd.Series([-1] * len(left_out), dtype="int64"),
+                              "probability": pd.Series([0.0] * len(left_out))})
+        result.assignments = pd.concat([result.assignments, extra], ignore_index=True)
+        result.outliers = result.outliers + left_out
+    row = {sid: i for i, sid in enumerate(result.assignments["segment_id"])}
+    result.assignments = result.assignments.iloc[[row[sid] for sid in segment_ids]] \
+        .reset_index(drop=True)
+    position = {sid: i for i, sid in enumerate(segment_ids)}
+    result.outliers = sorted(result.outliers, key=position.__getitem__)
+    return result
+
+
+def _with_content(texts, order: list[int], minimum: int) -> tuple[list[int], str]:
+    """The segments (in ``order``) with at least ``minimum`` content words, and a message.
+    When content-free segments would be most of the corpus, none is left out: then they are
+    what there is to group (a message would be misleading)."""
+    if minimum <= 0 or not order:
+        return order, ""
+    from qualkit.themes.keywords import content_words
+
+    keep = [i for i in order if content_words(texts[i]) >= minimum]
+    dropped = len(order) - len(keep)
+    if not dropped or dropped * 2 > len(order) or len(keep) < 2:
+        return order, ""
+    return keep, (f"{dropped} content-free segment{'s' * (dropped != 1)} (fewer than {minimum} "
+                  "content words) left out of the themes, as outliers.")
+
+
+def _fit(vectors, texts, segment_ids, documents, params, cache, code_vectors) -> ThemeResult:
+    """:func:`fit_themes` on inputs already checked and in canonical order."""
     t_start = time.perf_counter()
     timings = {"knn": 0.0, "umap": 0.0, "cluster": 0.0, "keywords": 0.0}
     messages: list[str] = []
-    vectors = _check_inputs(vectors, texts, segment_ids, documents)
     n = vectors.shape[0]
     if n == 0:
         messages.append("No segments to analyse: nothing to build themes from.")
@@ -132,9 +185,12 @@ def fit_themes(
     hdbscan_outlier = labels < 0
     probs = np.where(hdbscan_outlier, 0.0, probs)
     if params.reassign_outliers and hdbscan_outlier.any() and (labels >= 0).any():
-        labels = _reassign(unit, labels)
-        messages.append(f"{int(hdbscan_outlier.sum())} outlier segments reassigned to the theme "
-                        "with the nearest centroid (probability 0).")
+        labels = _reassign(unit, labels, list(texts), params)
+        moved = int((hdbscan_outlier & (labels >= 0)).sum())
+        how = ("the nearest centroid" if params.outlier_strategy == "embeddings"
+               else "the closest c-TF-IDF words")
+        messages.append(f"{moved} of {int(hdbscan_outlier.sum())} outlier segments reassigned "
+                        f"to the theme with {how} (probability 0).")
     labels = _order_by_size(labels)
 
     t = time.perf_counter()
@@ -146,10 +202,10 @@ def fit_themes(
     fresh_fit = method == "bertopic" and timings.get("umap", 0.0) > 0.0
     if fresh_fit or "bertopic" in sys.modules:
         keywords = ctfidf_keywords(list(texts), labels, unit, params.top_n_words,
-                                   params.ngram_max, timings)
+                                   params.ngram_max, timings, params.distinct_keywords)
     else:
         keywords = exact_ctfidf_keywords(list(texts), labels, params.top_n_words,
-                                         params.ngram_max)
+                                         params.ngram_max, params.distinct_keywords)
     timings["keywords"] = time.perf_counter() - t
     if (labels >= 0).any() and not any(keywords.values()):
         messages.append("No keywords: the segments contain only stop words or no words.")
@@ -172,7 +228,7 @@ def _bertopic_path(unit, vectors, n_distinct, params, cache, timings, messages):
     t = time.perf_counter()
     mcs = max(2, int(params.min_cluster_size))
     ms = None if params.min_samples is None else max(1, int(params.min_samples))
-    labels, probs = hdbscan_labels(reduced, mcs, ms)
+    labels, probs = hdbscan_labels(reduced, mcs, ms, params.cluster_selection)
     n_themes = len(set(labels.tolist()) - {-1})
     if n_themes >= 2:
         method = "bertopic"
@@ -214,13 +270,31 @@ def _centroids(unit: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.nda
     return ids, normalise(cents)
 
 
-def _reassign(unit: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Outliers join the theme whose centroid is most cosine-similar (BERTopic's
-    ``reduce_outliers(strategy="embeddings")`` with threshold 0, computed directly)."""
-    ids, cents = _centroids(unit, labels)
-    out = labels.copy()
+def _reassign(unit: np.ndarray, labels: np.ndarray, texts: list[str],
+              params: ThemeParams) -> np.ndarray:
+    """Outliers join the most similar theme when the similarity reaches
+    ``params.outlier_threshold``: BERTopic's ``reduce_outliers`` with strategy "embeddings"
+    (cosine to the theme's centroid) or "c-tf-idf" (cosine between the segment's words and
+    the theme's c-TF-IDF), computed directly; a threshold of 0 or less reassigns every
+    outlier (qualkit's behaviour before thresholds)."""
+    ids = np.unique(labels[labels >= 0])
     mask = labels < 0
-    out[mask] = ids[np.argmax(unit[mask] @ cents.T, axis=1)]
+    if params.outlier_strategy == "c-tf-idf":
+        from qualkit.themes.keywords import ctfidf_similarity
+
+        sims = ctfidf_similarity(texts, labels, params.ngram_max)[mask]
+    elif params.outlier_strategy == "embeddings":
+        _, cents = _centroids(unit, labels)
+        sims = unit[mask] @ cents.T
+    else:
+        raise ValueError(f"unknown outlier_strategy {params.outlier_strategy!r}: use "
+                         "'embeddings' or 'c-tf-idf'")
+    best = np.argmax(sims, axis=1)
+    ok = sims[np.arange(len(best)), best] >= params.outlier_threshold
+    if params.outlier_threshold <= 0:  # no threshold: every outlier joins its nearest theme
+        ok[:] = True
+    out = labels.copy()
+    out[np.flatnonzero(mask)[ok]] = ids[best[ok]]
     return out
 
 

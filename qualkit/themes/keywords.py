@@ -40,6 +40,50 @@ def clean_for_keywords(text: str) -> str:
     return _CONTRACTION.sub(_expand, _ANNOTATION.sub(" ", text or ""))
 
 
+def content_words(text: str) -> int:
+    """Words that carry content: three letters or more, not stop words or interview fillers
+    (after annotations and contraction endings are removed)."""
+    stops = _stop_set()
+    return sum(1 for w in re.findall(r"[a-z]{3,}", clean_for_keywords(text).lower())
+               if w not in stops)
+
+
+_STOPS: set[str] = set()
+
+
+def _stop_set() -> set[str]:
+    if not _STOPS:
+        _STOPS.update(stop_words())
+    return _STOPS
+
+
+def ctfidf_similarity(texts: list[str], labels: np.ndarray, ngram_max: int) -> np.ndarray:
+    """Cosine between each segment's c-TF-IDF-weighted words and each theme's (themes in
+    ``np.unique`` order of the labels >= 0): BERTopic's "c-tf-idf" outlier strategy."""
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.preprocessing import normalize
+
+    labels = np.asarray(labels)
+    topics = np.unique(labels[labels >= 0])
+    cleaned = [clean_for_keywords(t) for t in texts]
+    vec = CountVectorizer(stop_words=stop_words(), ngram_range=(1, max(1, ngram_max)))
+    try:
+        docs = vec.fit_transform(cleaned)
+    except ValueError:  # no vocabulary
+        return np.zeros((len(texts), len(topics)))
+    member = sp.csr_matrix((np.ones(int((labels >= 0).sum())),
+                            (np.searchsorted(topics, labels[labels >= 0]),
+                             np.flatnonzero(labels >= 0))), shape=(len(topics), len(texts)))
+    counts = member @ docs
+    df = np.asarray(counts.sum(axis=0)).ravel()
+    idf = np.log(max(1.0, float(counts.sum(axis=1).mean())) / np.maximum(df, 1) + 1)
+    weight = sp.diags(idf)
+    topic_m = normalize(normalize(counts, norm="l1") @ weight)
+    doc_m = normalize(normalize(docs, norm="l1") @ weight)
+    return np.asarray((doc_m @ topic_m.T).todense())
+
+
 def stop_words() -> list[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -53,6 +97,7 @@ def ctfidf_keywords(
     top_n_words: int,
     ngram_max: int,
     timings: dict[str, float] | None = None,
+    distinct: bool = False,
 ) -> dict[int, list[str]]:
     """Top c-TF-IDF keywords per label (label -1, the outliers, is not returned).
 
@@ -79,7 +124,8 @@ def ctfidf_keywords(
         vectorizer_model=CountVectorizer(
             stop_words=stop_words(), ngram_range=(1, max(1, ngram_max)), min_df=1
         ),
-        ctfidf_model=ClassTfidfTransformer(),
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=distinct,
+                                           bm25_weighting=distinct),
         top_n_words=top_n_words,
         calculate_probabilities=False,
         verbose=False,
@@ -108,6 +154,7 @@ def exact_ctfidf_keywords(
     labels: np.ndarray,
     top_n_words: int,
     ngram_max: int,
+    distinct: bool = False,
 ) -> dict[int, list[str]]:
     """BERTopic's default c-TF-IDF keywords, computed without importing bertopic.
 
@@ -140,10 +187,16 @@ def exact_ctfidf_keywords(
     words = vectorizer.get_feature_names_out()
     df = np.squeeze(np.asarray(counts.sum(axis=0)))
     avg_nr_samples = int(counts.sum(axis=1).mean())
-    idf = np.log((avg_nr_samples / df) + 1)
+    if distinct:  # ClassTfidfTransformer(bm25_weighting=True, reduce_frequent_words=True)
+        idf = np.log(1 + ((avg_nr_samples - df + 0.5) / (df + 0.5)))
+    else:
+        idf = np.log((avg_nr_samples / df) + 1)
     idf_diag = sp.diags(idf, offsets=0, shape=(len(words), len(words)), format="csr",
                         dtype=np.float64)
-    ctfidf = normalize(counts, axis=1, norm="l1", copy=False) * idf_diag
+    tf = normalize(counts, axis=1, norm="l1", copy=False)
+    if distinct:
+        tf.data = np.sqrt(tf.data)
+    ctfidf = tf * idf_diag
 
     n = max(top_n_words, 30)
     indices = []
