@@ -163,11 +163,30 @@ class DocumentsMixin(Connection):
             texts = {s.id: s.text for s in segments}
             for r in gone:
                 if not r["coded"]:
-                    c.execute("DELETE FROM segments WHERE id = ?", (r["id"],))
+                    self._drop_or_keep_for_memos(c, r, segments, change)
                     continue
                 self._move_codings(c, r, [k for k in codings if k["segment_id"] == r["id"]],
                                    plan, texts, change)
         return change
+
+    @staticmethod
+    def _drop_or_keep_for_memos(c: sqlite3.Connection, r: sqlite3.Row,
+                                segments: list[Segment], change: SegmentChange) -> None:
+        """An uncoded segment that is gone is deleted, unless someone wrote a memo on it: the
+        memo moves to the new segment holding its text, or the segment is kept, retired and
+        reported, so a memo is never lost silently."""
+        if c.execute("SELECT 1 FROM memos WHERE target_type = 'segment' AND target_id = ? "
+                     "LIMIT 1", (r["id"],)).fetchone() is None:
+            c.execute("DELETE FROM segments WHERE id = ?", (r["id"],))
+            return
+        target = next((s.id for s in segments if s.text == r["text"]), None) or next(
+            (s.id for s in segments if r["text"] in s.text), None)
+        if target is None:
+            c.execute("UPDATE segments SET active = 0 WHERE id = ?", (r["id"],))
+            change.orphaned.append((r["id"], r["text"]))
+            return
+        move_segment_memos(c, r["id"], target)
+        c.execute("DELETE FROM segments WHERE id = ?", (r["id"],))
 
     def _upsert_segments(self, c: sqlite3.Connection, document_id: int,
                          segments: list[Segment]) -> None:
