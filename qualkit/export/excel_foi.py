@@ -20,52 +20,18 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.utils import get_column_letter
 
+from ..foi.wording_labels import OPTIONS, QUESTIONS, option_label, question_text
 from .excel_format import Styles, chart_title
 from .excel_sheets import Layout, emit
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-QUESTION_TEXT = {
-    "q1_link_edu_social": "Q1. Do you currently link your education and social care data for "
-                          "children and young people?",
-    "q2_datasets": "Q2. Which of your datasets are you linking?",
-    "q3_groups": "Q3. Which groups of children and young people do you link data on?",
-    "q4_uses": "Q4. How are you using the linked data?",
-    "q5_link_health": "Q5. Do you currently link local authority data sets for children and "
-                      "young people with health data sets?",
-    "q6_health_datasets": "Q6. Which health data sets are you linking with education and/or "
-                          "social care?",
-    "icb_partners": "ICB: Which local authorities or other partners do you link data with?",
-    "icb_barriers": "ICB: What are the barriers to linking health data with local authority "
-                    "data?",
-}
-OPTION_TEXT = {
-    "yes": "Yes", "no": "No", "in development": "In development", "none": "None / not applicable",
-    "unclear": "Unclear (answer could not be read)", "refused": "Refused (e.g. section 12)",
-    "given": "Barriers given", "other": "Other",
-    "school_census": "School census", "cin_census": "Children in Need (CiN) census",
-    "cla_return": "Children looked after return (SSDA903)",
-    "send": "Children and young people with SEND", "cin": "Children in Need",
-    "cla": "Children looked after (care experienced)", "fsm": "Free School Meals",
-    "all": "All children and young people", "strategic_planning": "Strategic planning",
-    "data_dashboard": "Data dashboard", "joint_commissioning": "Joint commissioning",
-    "service_review": "Service review", "targeted_interventions": "Targeted interventions",
-    "not_using": "Not using linked data", "gp": "Primary care (GP data)",
-    "csds": "Community Services Data Set (CSDS)", "camhs": "Secondary care (CAMHS)",
-    "cyps": "Children and Young People's Service (CYPS)", "ae": "Accident and Emergency",
-    "sus_hes": "SUS / HES", "child_health_records": "Child Health Records", "deaths": "Deaths",
-    "births": "Births", "local_authority": "Local authority", "nhs_provider": "NHS provider",
-    "primary_care": "Primary care", "public_health": "Public health", "police": "Police",
-    "schools": "Schools",
-}
+QUESTION_TEXT = {q: question_text(q, numbered=True) for q in QUESTIONS}  # as titled here
+OPTION_TEXT = OPTIONS
 ROW_CM = 0.53  # a default 15-point row
 APART = ("unclear", "refused")  # statuses shown under the options, not charted
 N_LABEL = "n = authorities asked"
-
-
-def option_label(option: str) -> str:
-    return OPTION_TEXT.get(option, option.replace("_", " ").capitalize())
 
 
 def _block(styles: Styles, question: str, qdf: "pd.DataFrame",

@@ -18,53 +18,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..foi.tally import COUNCILS_GROUP, TOTAL_GROUP
+from ..foi.wording_labels import option_label, question_text
 from .report import Chart, Section, cell
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-QUESTIONS = {
-    "q1_link_edu_social": "Do you currently link your education and social care data for "
-                          "children and young people?",
-    "q2_datasets": "Which of your datasets are you linking?",
-    "q3_groups": "Which groups of children and young people do you link data on?",
-    "q4_uses": "How are you using the linked data?",
-    "q5_link_health": "Do you currently link local authority data sets for children and young "
-                      "people with health data sets?",
-    "q6_health_datasets": "Which health data sets are you linking with education and/or social "
-                          "care?",
-    "icb_partners": "Which local authorities or other partners do you link data with?",
-    "icb_barriers": "What are the barriers to linking health data with local authority data?",
-}
-OPTIONS = {
-    "yes": "Yes", "no": "No", "in development": "In development", "unclear": "Unclear",
-    "refused": "Refused (e.g. section 12)",
-    "none": "None of these", "other": "Other", "given": "Barriers described",
-    "school_census": "School census", "cin_census": "Children in Need (CiN) census",
-    "cla_return": "Children looked after return (SSDA903)",
-    "send": "Children with SEND", "cin": "Children in Need", "cla": "Children looked after",
-    "fsm": "Children on free school meals", "all": "All children and young people",
-    "strategic_planning": "Strategic planning", "data_dashboard": "Data dashboard",
-    "joint_commissioning": "Joint commissioning", "service_review": "Service review",
-    "targeted_interventions": "Targeted interventions", "not_using": "Not using linked data",
-    "gp": "Primary care (GP)", "csds": "Community Services Data Set (CSDS)",
-    "camhs": "Secondary care (CAMHS)", "cyps": "Children and Young People's Service (CYPS)",
-    "ae": "Accident and Emergency", "sus_hes": "SUS / Hospital Episode Statistics",
-    "child_health_records": "Child health records", "deaths": "Deaths", "births": "Births",
-    "local_authority": "Local authorities", "nhs_provider": "NHS providers",
-    "primary_care": "Primary care", "public_health": "Public health", "police": "Police",
-    "schools": "Schools",
-}
 OPTIONAL_ROWS = ("unclear", "refused", "none")
 APART = ("unclear", "refused")  # statuses, not answers: in the table, not in the chart
 
 
 def question_title(question: str) -> str:
-    return QUESTIONS.get(question, question.replace("_", " "))
-
-
-def option_label(option: str) -> str:
-    return OPTIONS.get(option, option.replace("_", " "))
+    return question_text(question)
 
 
 def _rows(q: "pd.DataFrame") -> list[str]:
