@@ -365,10 +365,11 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
         segs = segs.reset_index(drop=True)  # speech only: not the transcriber's marks
         centre = self._centre(table[table["active"] == 1]) if len(segs) else None
         if segment_ids is not None:
-            unknown = set(segment_ids) - set(self.segments()["segment_id"])
+            unknown = set(segment_ids) - set(table.loc[table["active"] == 1, "segment_id"])
             if unknown:
                 raise ProjectError(f"no segment with id {sorted(unknown)[0]!r}")
-            wanted = [i for i in segment_ids if i in set(segs["segment_id"])]
+            speech = set(segs["segment_id"])
+            wanted = [i for i in segment_ids if i in speech]
             segs = segs.set_index("segment_id").loc[wanted].reset_index()
         code_ids, cvecs = self.code_vectors()
         vecs, _ = self.vectors(list(segs["text"]))
