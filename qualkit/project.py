@@ -151,6 +151,29 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
             df = df[df["speaker"].fillna("").str.lower() == speaker.lower()]
         return df[SEGMENT_COLUMNS].reset_index(drop=True)
 
+    def segment_lists(self, columns: list[str] | None = None) -> dict[str, list[Any]]:
+        """The active segments in document order as plain column lists, ``columns`` only
+        (default all of ``SEGMENT_COLUMNS``): the same rows as ``segments()`` without pandas,
+        for a screen that reads 50,000 of them at start-up."""
+        columns = list(columns or SEGMENT_COLUMNS)
+        rows = self.store.segment_fields(columns)
+        if not rows:
+            return {c: [] for c in columns}
+        return {c: list(col) for c, col in zip(columns, zip(*rows))}
+
+    def document_records(self) -> list[dict[str, Any]]:
+        """``documents()`` as plain dicts, without pandas: document, kind, path, n_segments,
+        format, then the document's own attributes (a document lacking one has no key)."""
+        from .ingest.report import namespaced
+
+        out = {r["name"]: {"document": r["name"], "kind": r["kind"], "path": r["path"],
+                           "n_segments": r["n_segments"], "format": r["format"]}
+               for r in self.store.documents()}
+        for r in self.store.attributes():
+            if r["document"] in out:
+                out[r["document"]][namespaced(r["name"])] = r["value"]
+        return list(out.values())
+
     def _segment_table(self, include_retired: bool) -> "pd.DataFrame":
         """Segments with their ``seq`` and ``active`` flag, in one read of the store."""
         import pandas as pd

@@ -134,6 +134,16 @@ class CodingMixin(Connection):
         )
         return action_id
 
+    def used_code_ids(self) -> set[str]:
+        """Every code some coding (any coder's) uses."""
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT code_id FROM codings")}
+
+    def coding_pairs(self, coder: str) -> list[sqlite3.Row]:
+        """(segment_id, code_id) of ``coder``'s codings, unordered: what a screen marks."""
+        return self.conn.execute(
+            "SELECT k.segment_id, k.code_id FROM codings k JOIN coders c ON c.id = k.coder_id "
+            "WHERE c.name = ?", (coder,)).fetchall()
+
     def codings(self, coder: str | None = None) -> list[sqlite3.Row]:
         sql = """SELECT k.segment_id, d.name AS document, k.code_id, c.name AS coder,
                         k.created, k.memo, k.source

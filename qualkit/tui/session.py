@@ -27,6 +27,7 @@ from qualkit.models import Codeframe, QualkitError
 
 STRONG = 0.5  # a suggestion scoring at least this is marked in the list
 NONE: frozenset[str] = frozenset()
+BUILT_IN = ("document", "kind", "path", "n_segments", "format")  # not attributes
 
 
 @dataclass(frozen=True)
@@ -78,28 +79,24 @@ class Session:
     def load(self) -> "Session":
         """Read everything the screen needs (run in a worker: 50k rows take a moment)."""
         p = self.project
-        segs = p.segments()
-        self.ids = segs["segment_id"].tolist()
-        self.docs = segs["document"].tolist()
-        self.texts = segs["text"].tolist()
-        self.speakers = [s if isinstance(s, str) else "" for s in segs["speaker"].tolist()]
-        self.roles = [r if isinstance(r, str) else "" for r in segs["role"].tolist()]
-        self.questions = [q if isinstance(q, str) else "" for q in segs["question"].tolist()]
+        cols = p.segment_lists(["segment_id", "document", "text", "speaker", "role",
+                                "question", "party"])  # plain lists: no pandas on this path
+        self.ids, self.docs, self.texts = cols["segment_id"], cols["document"], cols["text"]
+        self.speakers = [s or "" for s in cols["speaker"]]
+        self.roles = [r or "" for r in cols["role"]]
+        self.questions = [q or "" for q in cols["question"]]
         self.index = {sid: i for i, sid in enumerate(self.ids)}
-        parties = [r if isinstance(r, str) else None for r in segs["party"].tolist()]
-        self._redact(p.screen_redactor(self.redact), parties)
+        self._redact(p.screen_redactor(self.redact), cols["party"])
         self._turns()
         self.doc_total = Counter(self.docs)
         self.load_codeframe()
         self.reload_codings()
-        docs = p.documents()
-        attr_cols = [c for c in docs.columns if c not in
-                     ("document", "kind", "path", "n_segments", "format")]
         shown = self.doc_label
-        self.attributes = {shown(r["document"]): {c: str(r[c]) for c in attr_cols
-                                                  if isinstance(r[c], str)}
-                           for r in docs.to_dict("records")}
-        self.kinds = {shown(d): k for d, k in zip(docs["document"], docs["kind"])}
+        records = p.document_records()
+        self.attributes = {shown(r["document"]): {c: str(v) for c, v in r.items()
+                                                  if c not in BUILT_IN and isinstance(v, str)}
+                           for r in records}
+        self.kinds = {shown(r["document"]): r["kind"] for r in records}
         self.done = {shown(d) for d in p.done_documents(self.coder)}
         self.view = list(range(len(self.ids)))
         if not self.ids:
@@ -157,8 +154,7 @@ class Session:
     def reload_codings(self) -> None:
         # one shared empty set for the (many) uncoded rows; a row gets its own set when coded
         self.applied = [NONE] * len(self.ids)
-        df = self.project.codings(self.coder)
-        for sid, code in zip(df["segment_id"].tolist(), df["code_id"].tolist()):
+        for sid, code in self.project.coding_pairs(self.coder):
             i = self.index.get(sid)
             if i is not None:
                 self.applied[i] = self.applied[i] | {code}
