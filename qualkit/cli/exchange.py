@@ -73,7 +73,7 @@ def _import(path: Path) -> None:
               + (f" ({escape(', '.join(added[:8]))}{'...' if len(added) > 8 else ''})"
                  if added else "")
               + f"; {result['documents']} documents; {result['codings']} codings on "
-                f"{result['segments_coded']} segment codings.")
+                f"{result['segments_coded']} segment codings; {result['memos']} memos.")
     _warn(result["warnings"])
     raise typer.Exit(EXIT_PARTIAL if result["warnings"] else EXIT_OK)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,16 @@ class RefiMixin:
             documents, segments, memos = redacted_inputs(redactor, documents, segments, memos)
             codings = [{**c, "memo": redactor.text(c["memo"]) if isinstance(c.get("memo"), str)
                         else c.get("memo")} for c in codings]
-        return refi_from_frames(self.root.name, self.codeframe().codes, documents, segments,
-                                codings, memos)
+        out = refi_from_frames(self.root.name, self.codeframe().codes, documents, segments,
+                               codings, memos)
+        # the GUIDs other tools gave these things, so a round trip keeps their identity; a
+        # redacted text is another source, so it keeps the GUID qualkit mints for it
+        out.code_guids = self.store.kept_guids("code")
+        out.coder_guids = self.store.kept_guids("coder")
+        if redactor is None:
+            sources = self.store.kept_guids("source")
+            out.documents = [replace(d, guid=sources.get(d.name)) for d in out.documents]
+        return out
 
     def export_qdpx(self, path: str | Path, coder: str | None = None,
                     redact: bool = False) -> list[str]:
@@ -76,13 +85,18 @@ class RefiMixin:
         suffix = path.suffix.lower()
         if suffix not in (".qdc", ".qdpx"):
             raise QualkitError(f"{path}: not a REFI-QDA file (.qdc codebook or .qdpx project)")
-        known = self.codeframe().ids
+        kept = self.store.kept_guids("code")  # a code seen before is known by its GUID
+        known = {cid: kept.get(cid) for cid in self.codeframe().ids}
         project, warnings = (read_qdc if suffix == ".qdc" else read_qdpx)(path, known)
         added = self._add_codes(project.codes)
+        self.store.keep_guids("code", project.code_guids, origin=path.name)
+        self.store.keep_guids("coder", project.coder_guids, origin=path.name)
         result: dict[str, Any] = {"codes_added": added, "documents": 0, "codings": 0,
                                   "segments_coded": 0, "memos": 0, "warnings": list(warnings)}
         if suffix == ".qdpx" and project.documents:
             result.update(self._import_sources(path, project, result["warnings"]))
+        elif suffix == ".qdpx":
+            result["memos"] = self._import_memos(project, {}, result["warnings"])
         return result
 
     def _add_codes(self, codes: list[Any]) -> list[str]:
@@ -116,7 +130,43 @@ class RefiMixin:
         atomic_write(folder / "attributes.csv", table.getvalue().encode("utf-8"))
         report = self.ingest([folder])
         warnings.extend(f"{p}: {why}" for p, why in report.skipped)
-        return self._import_codings(project, names, warnings)
+        self.store.keep_guids("source", {names[d.name][0]: d.guid for d in project.documents
+                                         if d.guid}, origin=path.name)
+        result = self._import_codings(project, names, warnings)
+        result["memos"] = self._import_memos(project, names, warnings)
+        return result
+
+    def _import_memos(self, project: Any, names: dict[str, tuple[str, Any]],
+                      warnings: list[str]) -> int:
+        """The other tool's notes as memos: on the project, a document, a code, or each
+        segment a noted selection covers; several notes of one author on one target are
+        joined. A note without an author is kept under the coder "imported"."""
+        from qualkit.export.refi_bridge import segments_for_span
+
+        by_doc: dict[str, list[dict]] = {}
+        texts: dict[tuple[str, str, str], list[str]] = {}
+        lost = 0
+        for m in project.memos:
+            targets = [m.target_id] if m.target_type in ("project", "code") else []
+            if m.target_type == "document" and m.target_id in names:
+                targets = [names[m.target_id][0]]
+            elif m.target_type == "segment" and m.document in names:
+                name, move = names[m.document]
+                if name not in by_doc:
+                    by_doc[name] = self.segments(document=name).to_dict("records")
+                targets = segments_for_span(by_doc[name], move(m.start), move(m.end))
+            if not targets or not m.text.strip():
+                lost += bool(m.text.strip())
+                continue
+            for target in targets:
+                texts.setdefault((m.target_type, target, m.coder or "imported"),
+                                 []).append(m.text.strip())
+        for (kind, target, coder), parts in texts.items():
+            self.store.set_memo(kind, target, coder, "\n\n".join(parts))
+        if lost:
+            warnings.append(f"{lost} notes refer to nothing qualkit imported (a skipped source "
+                            "or a selection that covers no segment) and were not imported")
+        return len(texts)
 
     def _import_codings(self, project: Any, names: dict[str, tuple[str, Any]],
                         warnings: list[str]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 This package is the only code that runs SQL. ``Store`` gathers one mixin per area (documents
 and segments, coding actions with undo, memos, team exchange and reconcile, runs and
-themes, caches, speakers) over one ``Connection`` (WAL, foreign keys, a connection per
+themes, caches, speakers, GUIDs kept from REFI-QDA imports) over one ``Connection`` (WAL, foreign keys, a connection per
 thread, one transaction per user action). Schema changes go in
 ``migrations.MIGRATIONS``: append, never edit a released step.
 """
@@ -13,6 +13,7 @@ from qualkit.store.caches import CachesMixin
 from qualkit.store.connection import Connection, StoreError, now
 from qualkit.store.documents import DocumentsMixin, SegmentChange
 from qualkit.store.exchange import ExchangeMixin
+from qualkit.store.guids import GuidsMixin
 from qualkit.store.memos import MemosMixin
 from qualkit.store.runs import RunsMixin
 from qualkit.store.speakers import SpeakersMixin
@@ -21,5 +22,5 @@ __all__ = ["Store", "StoreError", "SegmentChange", "now"]
 
 
 class Store(DocumentsMixin, ActionsMixin, MemosMixin, ExchangeMixin, RunsMixin, CachesMixin,
-            SpeakersMixin, Connection):
+            SpeakersMixin, GuidsMixin, Connection):
     """The project store; see the package docstring and each mixin."""

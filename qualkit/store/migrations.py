@@ -234,4 +234,16 @@ MIGRATIONS: list[str] = [
     DELETE FROM embeddings WHERE model_id LIKE '%/onnx-int8';
     DELETE FROM array_cache WHERE key LIKE 'themes/%';
     """,
+    # 7 — GUIDs another tool (NVivo, ATLAS.ti, MAXQDA, QualCoder) gave a code, a coder or a
+    #     source in a REFI-QDA import, written back on export so the round trip keeps identity
+    """
+    CREATE TABLE refi_guids (
+        kind TEXT NOT NULL CHECK (kind IN ('code', 'coder', 'source')),
+        key TEXT NOT NULL,
+        guid TEXT NOT NULL,
+        origin TEXT,
+        kept_at TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    """,
 ]
