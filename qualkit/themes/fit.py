@@ -148,40 +148,13 @@ def _fit(vectors, texts, segment_ids, documents, params, cache, code_vectors) ->
     t_start = time.perf_counter()
     timings = {"knn": 0.0, "umap": 0.0, "cluster": 0.0, "keywords": 0.0}
     messages: list[str] = []
-    n = vectors.shape[0]
-    if n == 0:
+    if vectors.shape[0] == 0:
         messages.append("No segments to analyse: nothing to build themes from.")
         return _result(np.zeros(0, np.int64), np.zeros(0), np.zeros((0, 1), np.float32), [], [],
                        [], {}, "none (no segments)", messages, params, timings, None,
                        np.zeros(0, bool), t_start)
-
     unit = normalise(vectors)
-    n_distinct = count_distinct(unit)
-    labels: np.ndarray
-    probs = np.ones(n)
-    t = time.perf_counter()
-    if n_distinct <= 1:
-        labels = np.zeros(n, np.int64)
-        if n == 1:
-            method = "single segment"
-            messages.append("Only 1 segment: it forms a single theme; at least "
-                            f"{params.small_corpus} are needed for real theme finding.")
-        else:
-            method = "single theme (identical segments)"
-            messages.append(f"All {n} segments are identical: they form a single theme.")
-        timings["cluster"] = time.perf_counter() - t
-    elif n_distinct < params.small_corpus:
-        labels, how = fallback_cluster(unit, n_distinct, params.seed)
-        method = "agglomerative (small corpus)"
-        messages.append(
-            f"Small corpus: {n_distinct} distinct segments (fewer than {params.small_corpus}) "
-            f"is too few for UMAP + HDBSCAN, so themes come from {how} clustering. "
-            "Treat them as a rough grouping.")
-        timings["cluster"] = time.perf_counter() - t
-    else:  # sets timings knn, umap, cluster
-        labels, probs, method = _bertopic_path(unit, vectors, n_distinct, params, cache,
-                                               timings, messages)
-
+    labels, probs, method = _cluster(unit, vectors, params, cache, timings, messages)
     hdbscan_outlier = labels < 0
     probs = np.where(hdbscan_outlier, 0.0, probs)
     if params.reassign_outliers and hdbscan_outlier.any() and (labels >= 0).any():
@@ -192,7 +165,44 @@ def _fit(vectors, texts, segment_ids, documents, params, cache, code_vectors) ->
         messages.append(f"{moved} of {int(hdbscan_outlier.sum())} outlier segments reassigned "
                         f"to the theme with {how} (probability 0).")
     labels = _order_by_size(labels)
+    keywords = _keywords(list(texts), labels, unit, method, params, timings)
+    if (labels >= 0).any() and not any(keywords.values()):
+        messages.append("No keywords: the segments contain only stop words or no words.")
+    return _result(labels, probs, unit, list(texts), list(segment_ids), list(documents),
+                   keywords, method, messages, params, timings, code_vectors, hdbscan_outlier,
+                   t_start)
 
+
+def _cluster(unit, vectors, params, cache, timings, messages):
+    """Labels, probabilities and the method's name: one theme for identical segments,
+    agglomerative clustering for a small corpus, else UMAP + HDBSCAN."""
+    n = unit.shape[0]
+    n_distinct = count_distinct(unit)
+    t = time.perf_counter()
+    if n_distinct <= 1:
+        if n == 1:
+            method = "single segment"
+            messages.append("Only 1 segment: it forms a single theme; at least "
+                            f"{params.small_corpus} are needed for real theme finding.")
+        else:
+            method = "single theme (identical segments)"
+            messages.append(f"All {n} segments are identical: they form a single theme.")
+        timings["cluster"] = time.perf_counter() - t
+        return np.zeros(n, np.int64), np.ones(n), method
+    if n_distinct < params.small_corpus:
+        labels, how = fallback_cluster(unit, n_distinct, params.seed)
+        messages.append(
+            f"Small corpus: {n_distinct} distinct segments (fewer than {params.small_corpus}) "
+            f"is too few for UMAP + HDBSCAN, so themes come from {how} clustering. "
+            "Treat them as a rough grouping.")
+        timings["cluster"] = time.perf_counter() - t
+        return labels, np.ones(n), "agglomerative (small corpus)"
+    # sets timings knn, umap, cluster
+    return _bertopic_path(unit, vectors, n_distinct, params, cache, timings, messages)
+
+
+def _keywords(texts, labels, unit, method, params, timings):
+    """Each theme's c-TF-IDF keywords."""
     t = time.perf_counter()
     from qualkit.themes.keywords import ctfidf_keywords, exact_ctfidf_keywords
 
@@ -201,17 +211,13 @@ def _fit(vectors, texts, segment_ids, documents, params, cache, code_vectors) ->
     # replica (tested equal), skipping `import bertopic` (4-8 s, more than the whole re-run).
     fresh_fit = method == "bertopic" and timings.get("umap", 0.0) > 0.0
     if fresh_fit or "bertopic" in sys.modules:
-        keywords = ctfidf_keywords(list(texts), labels, unit, params.top_n_words,
+        keywords = ctfidf_keywords(texts, labels, unit, params.top_n_words,
                                    params.ngram_max, timings, params.distinct_keywords)
     else:
-        keywords = exact_ctfidf_keywords(list(texts), labels, params.top_n_words,
+        keywords = exact_ctfidf_keywords(texts, labels, params.top_n_words,
                                          params.ngram_max, params.distinct_keywords)
     timings["keywords"] = time.perf_counter() - t
-    if (labels >= 0).any() and not any(keywords.values()):
-        messages.append("No keywords: the segments contain only stop words or no words.")
-    return _result(labels, probs, unit, list(texts), list(segment_ids), list(documents),
-                   keywords, method, messages, params, timings, code_vectors, hdbscan_outlier,
-                   t_start)
+    return keywords
 
 
 def _bertopic_path(unit, vectors, n_distinct, params, cache, timings, messages):
