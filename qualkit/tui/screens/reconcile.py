@@ -38,17 +38,19 @@ if TYPE_CHECKING:
 class ReconcileScreen(Screen):
     CSS_PATH = "reconcile.tcss"
     BINDINGS = [
-        Binding("a", "take('a')", "Take a's"),
-        Binding("b", "take('b')", "Take b's"),
-        Binding("o", "take('o')", "Both"),
-        Binding("x", "take('x')", "Neither"),
-        Binding("e", "edit", "Edit codes…"),
-        Binding("m", "note", "Discussion note"),
-        Binding("n", "next_undecided", "Next undecided"),
-        Binding("j,down", "move(1)", "Next", show=False),
-        Binding("k,up", "move(-1)", "Previous", show=False),
-        Binding("u", "undo", "Undo decision"),
-        Binding("ctrl+r", "redo", "Redo decision", show=False),
+        # short descriptions: at 80 columns the footer shows every key that decides; the
+        # help screen (?) shows the tooltips
+        Binding("a", "take('a')", "a's", tooltip="Take the first coder's codes (a)"),
+        Binding("b", "take('b')", "b's", tooltip="Take the second coder's codes (b)"),
+        Binding("o", "take('o')", "Both", tooltip="Take every code any coder applied"),
+        Binding("x", "take('x')", "Neither", tooltip="Settle with no codes"),
+        Binding("e", "edit", "Edit…", tooltip="Edit the codes with the code picker…"),
+        Binding("u", "undo", "Undo", tooltip="Undo the decision on this segment"),
+        Binding("m", "note", "Note", tooltip="Discussion note (saved as you type)"),
+        Binding("n", "next_undecided", "Next", tooltip="Next undecided segment"),
+        Binding("j,down", "move(1)", "Next segment", show=False),
+        Binding("k,up", "move(-1)", "Previous segment", show=False),
+        Binding("ctrl+r", "redo", "Redo an undone decision", show=False),
         Binding("t", "not_here", show=False),
     ]
 
@@ -137,7 +139,7 @@ class ReconcileScreen(Screen):
                      else "yellow")
         applied = {c for codes in item.codes.values() for c in codes}
         differ = [c for c in item.differ if c in applied] or item.differ  # not the parents
-        where.append(f"{item.document}  differs on: {', '.join(differ)}", style="dim")
+        where.append(f"differs on: {', '.join(differ)}", style="dim")  # (the document: below)
         self.query_one("#where", Static).update(where)
         self.query_one(ContextView).show(w.session, [item.row], self.qapp.questions)
         for k, coder in enumerate(w.coders):
