@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from qualkit.cli.app import app, escape, open_current, out
+from qualkit.cli.app import app, escape, open_current, out, redacting
 
 
 @app.command()
@@ -20,6 +20,9 @@ def reconcile(
     any_coded: bool = typer.Option(False, "--any-coded",
                                    help="Count documents a coder coded in, not only those "
                                         "marked done."),
+    redact: bool = typer.Option(False, "--redact",
+                                help="The app shows texts, speakers, documents and memos "
+                                     "pseudonymised (coder names stay)."),
 ) -> None:
     """Settle the coders' disagreements one segment at a time, into a consensus coder."""
     from qualkit.tui.app import make_app
@@ -33,7 +36,7 @@ def reconcile(
         p.close()
         return
     result = make_app(project=p, mode="reconcile", coders=chosen, into=into,
-                      require_done=not any_coded).run()
+                      require_done=not any_coded, redact=redacting(p, redact)).run()
     after = p.reconcile_queue(chosen, into, require_done=not any_coded)
     p.close()
     if isinstance(result, str) and result:

@@ -162,19 +162,40 @@ class TeamMixin:
         self.store.reconcile(segment_id, into, list(codes), choice, note)
 
     def undo_reconcile(self, segment_id: str, into: str = "consensus") -> bool:
+        """Undo the segment's decision (its note becomes the segment's draft note); redo
+        puts it back, even after a restart, until the segment is decided again."""
         return self.store.undo_reconcile(segment_id, into)
+
+    def redo_reconcile(self, segment_id: str, into: str = "consensus") -> bool:
+        """Make the segment's undone decision stand again (False when it has none)."""
+        return self.store.redo_reconcile(segment_id, into)
+
+    def set_reconcile_note(self, segment_id: str, note: str, into: str = "consensus") -> bool:
+        """Save the discussion note at once: with the segment's decision (True), or as its
+        draft until it is settled (False); the decision takes the draft as its note."""
+        return self.store.set_reconcile_note(segment_id, into, note)
 
     def reconcile_queue(self, coders: list[str] | None = None, into: str = "consensus",
                         require_done: bool = True) -> "pd.DataFrame":
         """The disagreements between ``coders``, each with ``decided`` (already settled into
-        ``into``), its ``choice`` and ``note``: the reconcile screen's list."""
+        ``into``), its ``choice`` and ``note``, the ``draft`` note written before a decision,
+        and for an undone decision that redo can put back, ``undone`` (its order: the higher,
+        the more recent; 0 for none), ``undone_choice`` and ``undone_codes``: the reconcile
+        screen's list."""
         queue = self.disagreements(coders, require_done=require_done)
+        sids = list(queue["segment_id"])
         decided = {r["segment_id"]: dict(r) for r in self.store.reconciliations(into)}
-        queue["decided"] = [sid in decided for sid in queue["segment_id"]]
-        queue["choice"] = [decided.get(sid, {}).get("choice", "") for sid in queue["segment_id"]]
-        queue["note"] = [decided.get(sid, {}).get("note", "") for sid in queue["segment_id"]]
+        undone = {r["segment_id"]: dict(r) for r in self.store.undone_reconciliations(into)}
+        drafts = {r["segment_id"]: r["note"] for r in self.store.reconcile_drafts(into)}
+        queue["decided"] = [sid in decided for sid in sids]
+        queue["choice"] = [decided.get(sid, {}).get("choice", "") for sid in sids]
+        queue["note"] = [decided.get(sid, {}).get("note", "") for sid in sids]
+        queue["draft"] = [drafts.get(sid, "") for sid in sids]
+        queue["undone"] = [int(undone.get(sid, {}).get("undone") or 0) for sid in sids]
+        queue["undone_choice"] = [undone.get(sid, {}).get("choice", "") for sid in sids]
+        queue["undone_codes"] = [json.loads(undone[sid]["codes"]) if sid in undone else []
+                                 for sid in sids]
         return queue
-
 
 
 def _open_other(root: Path) -> Any:

@@ -246,4 +246,17 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (kind, key)
     );
     """,
+    # 8 — reconcile: an undone decision is kept, numbered by when it was undone (``undone``,
+    # NULL while it stands), so ctrl+r redoes it even after a restart; a discussion note
+    # written before the decision is kept at once as a draft on that segment.
+    """
+    ALTER TABLE reconciliations ADD COLUMN undone INTEGER;
+    CREATE TABLE reconcile_drafts (
+        segment_id TEXT NOT NULL REFERENCES segments(id) ON DELETE RESTRICT,
+        coder_id INTEGER NOT NULL REFERENCES coders(id),
+        note TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (segment_id, coder_id)
+    );
+    """,
 ]

@@ -7,7 +7,14 @@ through the ``Project`` first and is mirrored here only after it was committed, 
 resumes exactly where the store says the team is.
 
 A discussion note belongs to a decision (it is stored with it); a note written before the
-segment is settled is held here and saved with the decision, and the screen says so.
+segment is settled is saved at once as the segment's draft (``Project.set_reconcile_note``),
+so quitting before deciding loses nothing, and the decision takes it as its note. Undo keeps
+the decision in the store, marked undone; redo (newest undo first) puts it back, also after a
+restart, as the coding screen's undo/redo do.
+
+Redacted screens (``redact``, or ``privacy.redact_screens``): the ``Session`` redacts texts and
+speakers; the documents and the coders' memos named here are shown through the same redactor.
+Coder names are not redacted (they are the team's own names).
 No textual import here: tests drive this model directly, and the screen stays thin.
 """
 from __future__ import annotations
@@ -33,7 +40,8 @@ class Item:
     note: str = ""
     settled: list[str] = field(default_factory=list)  # the consensus codes once decided
     memos: dict[str, str] = field(default_factory=dict)
-    pending_note: str = ""  # written before the decision; saved with it
+    pending_note: str = ""  # written before the decision: the stored draft, saved with it
+    undone: int = 0  # an undone decision redo can put back: its order (newest highest), or 0
 
 
 def check_request(project: Any, coders: list[str] | None, into: str) -> list[str]:
@@ -58,6 +66,7 @@ class Reconcile:
     coders: list[str]
     into: str = "consensus"
     require_done: bool = True
+    redact: bool = False
     session: Session | None = None
     items: list[Item] = field(default_factory=list)
 
@@ -66,20 +75,29 @@ class Reconcile:
         p = self.project
         self.coders = check_request(p, self.coders, self.into)
         queue = p.reconcile_queue(self.coders, self.into, require_done=self.require_done)
-        self.session = Session(p, self.into).load()
+        self.session = Session(p, self.into, redact=self.redact).load()
         applied = _codes_by(p.codings(), set(self.coders) | {self.into})
         memos = p.memos("segment")
         memo = {(r.target_id, r.coder): r.text for r in memos.itertuples(index=False)}
         self.items = []
         for r in queue.to_dict("records"):
-            sid = r["segment_id"]
+            sid, doc, decided = r["segment_id"], r["document"], bool(r["decided"])
             self.items.append(Item(
-                sid, r["document"], self.session.index.get(sid, 0),
+                sid, self.session.doc_label(doc), self.session.index.get(sid, 0),
                 {c: applied.get((sid, c), []) for c in self.coders}, list(r["codes_differ"]),
-                bool(r["decided"]), r["choice"] or "", r["note"] or "",
-                applied.get((sid, self.into), []) if r["decided"] else [],
-                {c: memo[(sid, c)] for c in self.coders if (sid, c) in memo}))
+                decided, r["choice"] if decided else r["undone_choice"], r["note"] or "",
+                applied.get((sid, self.into), []) if decided else list(r["undone_codes"]),
+                {c: self.shown(memo[(sid, c)], doc) for c in self.coders if (sid, c) in memo},
+                r["draft"] or "", int(r["undone"])))
         return self
+
+    def shown(self, text: str, document: str) -> str:
+        """Free text as this screen may show it (redacted when the session is), ``document``
+        being the stored name or the label shown for it."""
+        red = self.session.redactor if self.session is not None else None
+        if red is None or not text:
+            return text
+        return red.text(text, self.session.real_docs.get(document, document))
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -133,25 +151,42 @@ class Reconcile:
         self.project.reconcile(item.segment_id, sorted(codes), into=self.into, choice=choice,
                                note=note)
         item.decided, item.choice, item.settled = True, choice, sorted(codes)
-        item.note, item.pending_note = note, ""
+        item.note, item.pending_note, item.undone = note, "", 0
 
     def set_note(self, pos: int, note: str) -> bool:
-        """Save the note with the decision (True), or hold it until there is one (False)."""
+        """Save the note at once: with the decision (True), or as the draft (False)."""
         item = self.items[pos]
-        if not item.decided:
+        with_decision = self.project.set_reconcile_note(item.segment_id, note, into=self.into)
+        if item.decided:
+            item.note = note
+        else:
             item.pending_note = note
-            return False
-        self.project.reconcile(item.segment_id, item.settled, into=self.into,
-                               choice=item.choice, note=note)
-        item.note = note
-        return True
+        return with_decision
 
     def undo(self, pos: int) -> bool:
+        """Undo the decision on ``pos``; its note becomes the draft, and redo can put it
+        back (the codes and choice stay on the item for that)."""
         item = self.items[pos]
         if not self.project.undo_reconcile(item.segment_id, self.into):
             return False
-        item.decided, item.choice, item.settled, item.note = False, "", [], ""
+        item.decided, item.undone = False, max(i.undone for i in self.items) + 1
+        item.pending_note, item.note = item.note, ""
         return True
+
+    def redo(self, pos: int) -> int | None:
+        """Redo the undone decision on ``pos``, else the most recently undone one in the
+        queue; returns where it is (None when there is nothing to redo)."""
+        undone = [q for q, i in enumerate(self.items) if i.undone]
+        if not undone:
+            return None
+        q = pos if self.items[pos].undone else max(undone, key=lambda k: self.items[k].undone)
+        item = self.items[q]
+        if not self.project.redo_reconcile(item.segment_id, self.into):
+            item.undone = 0  # decided again elsewhere (another app): nothing left to redo
+            return None
+        item.decided, item.undone = True, 0
+        item.note, item.pending_note = item.pending_note, ""
+        return q
 
 
 def _codes_by(codings: Any, coders: set[str]) -> dict[tuple[str, str], list[str]]:

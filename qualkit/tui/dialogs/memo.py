@@ -1,6 +1,14 @@
 """Write or edit a memo (on a segment or a code). Ctrl+S saves, Escape cancels; saving an
-empty memo deletes it. Returns the text, or None when cancelled."""
+empty memo deletes it. Returns the text, or None when cancelled.
+
+With ``on_change`` the text is handed over at every keystroke, to be saved as it is typed
+(the reconcile screen's discussion note), so quitting with the dialog open loses nothing;
+Escape then hands back the text the dialog opened with, and still returns None.
+"""
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,23 +29,33 @@ class MemoDialog(ModalScreen[str | None]):
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True),
                 Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, text: str = "") -> None:
+    def __init__(self, title: str, text: str = "",
+                 on_change: Callable[[str], Any] | None = None) -> None:
         super().__init__()
-        self.title_text, self.text = title, text
+        self.title_text, self.text, self.on_change = title, text, on_change
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self.title_text, style="bold"))
             yield TextArea(self.text, id="memo")
-            yield Static("ctrl+s save · escape cancel · an empty memo is deleted", id="keys")
+            keys = ("saved as you type · ctrl+s done · escape puts the old text back"
+                    if self.on_change else
+                    "ctrl+s save · escape cancel · an empty memo is deleted")
+            yield Static(keys, id="keys")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
 
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self.on_change is not None:
+            self.on_change(event.text_area.text)
+
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
 
     def action_cancel(self) -> None:
+        if self.on_change is not None and self.query_one(TextArea).text != self.text:
+            self.on_change(self.text)
         self.dismiss(None)

@@ -1,5 +1,6 @@
 """Every binding of the app, gathered from the screens and widgets themselves (so the list
-cannot drift from what the keys do)."""
+cannot drift from what the keys do). A binding's tooltip, when it has one, is the longer
+wording of a description kept short for the footer."""
 from __future__ import annotations
 
 from rich.table import Table
@@ -26,7 +27,7 @@ def bindings_table(sources: list[tuple[str, list]]) -> Table:
         table.add_row(Text(title, style="bold underline"), "")
         for b in bindings:
             b = b if isinstance(b, Binding) else Binding(*b)
-            table.add_row(_keys(b), Text(b.description or b.action))
+            table.add_row(_keys(b), Text(b.tooltip or b.description or b.action))
     return table
 
 

@@ -5,7 +5,12 @@ the segment in its context, and one key to settle it into the consensus coder.
 draft with the code picker (each pick toggles a code; Escape ends, then a yes/no). With more
 than two coders the letters cover the first two and ``e`` the rest. Every decision commits at
 once and the screen moves to the next undecided segment; the queue is rebuilt from the store
-on open, so a restart resumes where the team stopped.
+on open, so a restart resumes where the team stopped. ``u`` undoes the decision on the segment
+and ``ctrl+r`` redoes it (as on the coding screen; both survive a restart). The discussion
+note (``m``) is saved while it is typed, as the segment's draft until it is settled, so
+quitting with the dialog open or before deciding keeps it; Escape puts back what was there.
+With ``--redact`` (or ``privacy.redact_screens``) texts, speakers, documents and memos are
+shown pseudonymised, as on the coding screen.
 """
 from __future__ import annotations
 
@@ -33,16 +38,19 @@ if TYPE_CHECKING:
 class ReconcileScreen(Screen):
     CSS_PATH = "reconcile.tcss"
     BINDINGS = [
-        Binding("a", "take('a')", "Take a's"),
-        Binding("b", "take('b')", "Take b's"),
-        Binding("o", "take('o')", "Both"),
-        Binding("x", "take('x')", "Neither"),
-        Binding("e", "edit", "Edit codes…"),
-        Binding("m", "note", "Discussion note"),
-        Binding("n", "next_undecided", "Next undecided"),
-        Binding("j,down", "move(1)", "Next", show=False),
-        Binding("k,up", "move(-1)", "Previous", show=False),
-        Binding("u", "undo", "Undo decision"),
+        # short descriptions: at 80 columns the footer shows every key that decides; the
+        # help screen (?) shows the tooltips
+        Binding("a", "take('a')", "a's", tooltip="Take the first coder's codes (a)"),
+        Binding("b", "take('b')", "b's", tooltip="Take the second coder's codes (b)"),
+        Binding("o", "take('o')", "Both", tooltip="Take every code any coder applied"),
+        Binding("x", "take('x')", "Neither", tooltip="Settle with no codes"),
+        Binding("e", "edit", "Edit…", tooltip="Edit the codes with the code picker…"),
+        Binding("u", "undo", "Undo", tooltip="Undo the decision on this segment"),
+        Binding("m", "note", "Note", tooltip="Discussion note (saved as you type)"),
+        Binding("n", "next_undecided", "Next", tooltip="Next undecided segment"),
+        Binding("j,down", "move(1)", "Next segment", show=False),
+        Binding("k,up", "move(-1)", "Previous segment", show=False),
+        Binding("ctrl+r", "redo", "Redo an undone decision", show=False),
         Binding("t", "not_here", show=False),
     ]
 
@@ -54,6 +62,7 @@ class ReconcileScreen(Screen):
         self.pos = 0
         self.last_action = ""
         self.error: str | None = None
+        self.note_failed = False
 
     @property
     def qapp(self) -> "QualkitApp":
@@ -86,7 +95,8 @@ class ReconcileScreen(Screen):
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> Reconcile:
-        return Reconcile(self.qapp.project, self.coders, self.into, self.require_done).load()
+        return Reconcile(self.qapp.project, self.coders, self.into, self.require_done,
+                         redact=self.qapp.redact).load()
 
     @on(Worker.StateChanged)
     def worker_done(self, event: Worker.StateChanged) -> None:
@@ -129,7 +139,7 @@ class ReconcileScreen(Screen):
                      else "yellow")
         applied = {c for codes in item.codes.values() for c in codes}
         differ = [c for c in item.differ if c in applied] or item.differ  # not the parents
-        where.append(f"{item.document}  differs on: {', '.join(differ)}", style="dim")
+        where.append(f"differs on: {', '.join(differ)}", style="dim")  # (the document: below)
         self.query_one("#where", Static).update(where)
         self.query_one(ContextView).show(w.session, [item.row], self.qapp.questions)
         for k, coder in enumerate(w.coders):
@@ -138,7 +148,7 @@ class ReconcileScreen(Screen):
                 self.code_label(out, code, code in item.differ)
             if not item.codes[coder]:
                 out.append("(no codes)\n", style="italic dim")
-            if coder in item.memos:
+            if coder in item.memos:  # (redacted at load when the screen is)
                 out.append("memo: ", style="bold cyan")
                 out.append(" ".join(item.memos[coder].split()), style="cyan")
             self.query_one(f"#coder-{k}", Static).update(out)
@@ -152,12 +162,14 @@ class ReconcileScreen(Screen):
             out.append(", ".join(item.settled) or "no codes")
         else:
             out.append("not settled yet: a, b, o, x or e", style="italic")
+            if item.undone:
+                out.append(f"  (ctrl+r redoes: {item.choice})", style="dim")
         note = item.note if item.decided else item.pending_note
         if note:
             out.append("\nnote: ", style="bold")
-            out.append(" ".join(note.split()))
+            out.append(" ".join(self.work.shown(note, item.document).split()))
             if not item.decided:
-                out.append(" (saved with the decision)", style="dim")
+                out.append(" (draft, kept for the decision)", style="dim")
         self.query_one("#decision", Static).update(out)
 
     def refresh_status(self) -> None:
@@ -240,19 +252,31 @@ class ReconcileScreen(Screen):
             return
         item = self.work.items[self.pos]
         text = item.note if item.decided else item.pending_note
-        when = "" if item.decided else " (saved with the decision)"
-        self.app.push_screen(MemoDialog(f"Discussion note on this segment{when}", text),
+        when = "" if item.decided else " (a draft until it is settled)"
+        self.note_failed = False
+        self.app.push_screen(MemoDialog(f"Discussion note on this segment{when}", text,
+                                        on_change=self._save_note),
                              self._noted)
 
-    def _noted(self, text: str | None) -> None:
-        if text is None:
-            return
+    def _save_note(self, text: str) -> bool:
+        """Save the note as it stands (each keystroke, and when the dialog closes)."""
         try:
             saved = self.work.set_note(self.pos, text.strip())
-        except Exception as e:  # noqa: BLE001
-            self.notify(f"not saved: {e}", title="Note", severity="error")
-            return
-        self.last_action = "note saved" if saved else "note kept for the decision"
+        except Exception as e:  # noqa: BLE001 (the store refused: say so once, never "saved")
+            self.error = str(e)
+            if not self.note_failed:
+                self.notify(f"not saved: {e}", title="Note", severity="error")
+            self.note_failed = True
+            return False
+        self.error = None
+        return saved
+
+    def _noted(self, text: str | None) -> None:
+        if text is None:  # escape: the dialog put back what was there
+            self.last_action = "note unchanged"
+        else:
+            saved = self._save_note(text)
+            self.last_action = "note saved" if saved else "note saved as a draft"
         self.show()
 
     def action_undo(self) -> None:
@@ -266,5 +290,20 @@ class ReconcileScreen(Screen):
         if not undone:
             self.notify("this segment has no decision to undo", timeout=2)
             return
-        self.last_action = "decision undone"
+        self.last_action = "decision undone (ctrl+r redoes it)"
+        self.show()
+
+    def action_redo(self) -> None:
+        if not self.ready():
+            return
+        try:
+            got = self.work.redo(self.pos)
+        except Exception as e:  # noqa: BLE001
+            self.notify(f"not redone: {e}", title="Redo", severity="error")
+            return
+        if got is None:
+            self.notify("no undone decision to redo", timeout=2)
+            return
+        self.pos, self.error = got, None
+        self.last_action = f"decision redone: {self.work.items[got].choice}"
         self.show()
