@@ -29,6 +29,7 @@ import os
 import tempfile
 import time
 import warnings
+from typing import Any
 from pathlib import Path
 
 from qualkit.embed import quantise as Q
@@ -312,17 +313,7 @@ def export(spec: ModelSpec, directory: Path) -> dict:
     started = time.perf_counter()
     ensure_offline()
     settings = onnx_settings(spec)
-    try:
-        import numpy as np
-        import onnx
-        import torch
-        import transformers
-        from transformers import AutoModel
-    except ImportError as e:
-        raise QualkitError(f"The first use of the ONNX backends exports the model, which needs "
-                           f"{e.name or 'torch, transformers and onnx'} (not installed); install "
-                           "qualkit's dependencies, or set embed.backend: torch-fp32") from e
-    onnxruntime = import_onnxruntime()
+    torch, AutoModel = _export_libraries()
     from qualkit.embed.torch import TorchEmbedder, quiet_hf
 
     try:
@@ -333,25 +324,9 @@ def export(spec: ModelSpec, directory: Path) -> dict:
     with quiet_hf():
         model = AutoModel.from_pretrained(str(spec.transformer_path), local_files_only=True,
                                           attn_implementation="eager").eval()
-    import inspect
-
-    names = ["input_ids", "attention_mask"]
-    if "token_type_ids" in inspect.signature(model.forward).parameters:
-        names.append("token_type_ids")
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_file(str(settings["tokenizer"]))
-    tok.enable_padding(pad_id=settings["pad_id"])
-    sample = tok.encode_batch(["A short one.", "A longer sentence, so the tracer sees padding."])
-    dummy = {"input_ids": torch.tensor([e.ids for e in sample]),
-             "attention_mask": torch.tensor([e.attention_mask for e in sample]),
-             "token_type_ids": torch.zeros(len(sample), len(sample[0].ids), dtype=torch.long)}
-    axes = {n: {0: "batch", 1: "sequence"} for n in names}
-    axes["sentence_embedding"] = {0: "batch"}
-    tmp_files: list[Path] = []
+    names, dummy, axes = _trace_inputs(torch, model, settings)
+    fp32_tmp = _tmp(directory, ".onnx")
     try:
-        fp32_tmp = _tmp(directory, ".onnx")
-        tmp_files.append(fp32_tmp)
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             torch.onnx.export(_pooled_wrapper(torch, model, names),
@@ -365,20 +340,65 @@ def export(spec: ModelSpec, directory: Path) -> dict:
                                f"sentence-transformers (mean cosine {fp32['mean_cosine']}); "
                                "set embed.backend: torch-fp32")
         _place(fp32_tmp, directory / FP32_FILE)
-        meta = {
-            "recipe_version": RECIPE_VERSION, "model": spec.name, "fingerprint": spec.fingerprint,
-            "source": spec.source, "checkset_version": CHECKSET_VERSION,
-            "n_check": len(CHECK_SENTENCES), "max_seq_length": settings["max_seq_length"],
-            "inputs": names, "default": "onnx-fp32", "min_cosine_for_int8": MIN_COSINE,
-            "onnx-fp32": fp32,
-            "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
-                         "onnx": onnx.__version__, "onnxruntime": onnxruntime.__version__,
-                         "numpy": np.__version__},
-            "export_seconds": round(time.perf_counter() - started, 1),
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        }
+        meta = _export_meta(spec, settings, names, fp32, started)
         _write_meta(directory, meta)
         return meta
     finally:
-        for f in tmp_files:
-            f.unlink(missing_ok=True)
+        fp32_tmp.unlink(missing_ok=True)
+
+
+def _export_libraries() -> tuple[Any, Any]:
+    """torch and transformers' AutoModel, or one clear error naming what is missing."""
+    try:
+        import onnx  # noqa: F401 - torch.onnx.export needs it
+        import torch
+        from transformers import AutoModel
+    except ImportError as e:
+        raise QualkitError(f"The first use of the ONNX backends exports the model, which needs "
+                           f"{e.name or 'torch, transformers and onnx'} (not installed); install "
+                           "qualkit's dependencies, or set embed.backend: torch-fp32") from e
+    import_onnxruntime()
+    return torch, AutoModel
+
+
+def _trace_inputs(torch: Any, model: Any, settings: dict) -> tuple[list[str], dict, dict]:
+    """The model's input names, a padded two-sentence batch to trace with, dynamic axes."""
+    import inspect
+
+    from tokenizers import Tokenizer
+
+    names = ["input_ids", "attention_mask"]
+    if "token_type_ids" in inspect.signature(model.forward).parameters:
+        names.append("token_type_ids")
+    tok = Tokenizer.from_file(str(settings["tokenizer"]))
+    tok.enable_padding(pad_id=settings["pad_id"])
+    sample = tok.encode_batch(["A short one.", "A longer sentence, so the tracer sees padding."])
+    dummy = {"input_ids": torch.tensor([e.ids for e in sample]),
+             "attention_mask": torch.tensor([e.attention_mask for e in sample]),
+             "token_type_ids": torch.zeros(len(sample), len(sample[0].ids), dtype=torch.long)}
+    axes = {n: {0: "batch", 1: "sequence"} for n in names}
+    axes["sentence_embedding"] = {0: "batch"}
+    return names, dummy, axes
+
+
+def _export_meta(spec: ModelSpec, settings: dict, names: list[str], fp32: dict,
+                 started: float) -> dict:
+    """What is written beside the model: recipe, source, check results, library versions."""
+    import numpy as np
+    import onnx
+    import torch
+    import transformers
+
+    onnxruntime = import_onnxruntime()  # loaded already, telemetry off
+    return {
+        "recipe_version": RECIPE_VERSION, "model": spec.name, "fingerprint": spec.fingerprint,
+        "source": spec.source, "checkset_version": CHECKSET_VERSION,
+        "n_check": len(CHECK_SENTENCES), "max_seq_length": settings["max_seq_length"],
+        "inputs": names, "default": "onnx-fp32", "min_cosine_for_int8": MIN_COSINE,
+        "onnx-fp32": fp32,
+        "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
+                     "onnx": onnx.__version__, "onnxruntime": onnxruntime.__version__,
+                     "numpy": np.__version__},
+        "export_seconds": round(time.perf_counter() - started, 1),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
