@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qualkit.models import Segment
+from qualkit.store.decisions import has_decisions, move_segment_decisions
 from qualkit.store.memos import move_segment_memos
 from qualkit.store.connection import Connection, StoreError, now
 
@@ -172,11 +173,11 @@ class DocumentsMixin(Connection):
     @staticmethod
     def _drop_or_keep_for_memos(c: sqlite3.Connection, r: sqlite3.Row,
                                 segments: list[Segment], change: SegmentChange) -> None:
-        """An uncoded segment that is gone is deleted, unless someone wrote a memo on it: the
-        memo moves to the new segment holding its text, or the segment is kept, retired and
-        reported, so a memo is never lost silently."""
+        """An uncoded segment that is gone is deleted, unless someone wrote a memo (or a
+        reconcile decision or draft note) on it: that moves to the new segment holding its
+        text, or the segment is kept, retired and reported, so nothing is lost silently."""
         if c.execute("SELECT 1 FROM memos WHERE target_type = 'segment' AND target_id = ? "
-                     "LIMIT 1", (r["id"],)).fetchone() is None:
+                     "LIMIT 1", (r["id"],)).fetchone() is None and not has_decisions(c, r["id"]):
             c.execute("DELETE FROM segments WHERE id = ?", (r["id"],))
             return
         target = next((s.id for s in segments if s.text == r["text"]), None) or next(
@@ -186,6 +187,7 @@ class DocumentsMixin(Connection):
             change.orphaned.append((r["id"], r["text"]))
             return
         move_segment_memos(c, r["id"], target)
+        move_segment_decisions(c, r["id"], target)
         c.execute("DELETE FROM segments WHERE id = ?", (r["id"],))
 
     def _upsert_segments(self, c: sqlite3.Connection, document_id: int,
@@ -241,6 +243,7 @@ class DocumentsMixin(Connection):
             change.orphaned.append((r["id"], r["text"]))
             return
         move_segment_memos(c, r["id"], first_target)
+        move_segment_decisions(c, r["id"], first_target)
         c.execute("DELETE FROM segments WHERE id = ?", (r["id"],))
 
     @staticmethod
