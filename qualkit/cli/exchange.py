@@ -26,6 +26,12 @@ def output_path(p, given: Optional[Path], default_name: str) -> Path:
     return folder / default_name
 
 
+def redaction_kinds(report) -> str:
+    from qualkit.cli.exports import redaction_kinds as words
+
+    return words(report)
+
+
 def _warn(warnings: list[str]) -> None:
     for w in warnings:
         err.print(f"[yellow]warning[/] {escape(w)}")
@@ -63,7 +69,7 @@ def export_qdpx(coder: Optional[str] = typer.Option(None, "--coder",
     _warn(p.export_qdpx(path, coder=coder, redact=redact))
     out.print(f"Wrote {escape(str(path))}.")
     if redact:
-        out.print(f"Redacted: {escape(str(p.last_redaction.by_kind or 'nothing found'))}")
+        out.print(f"Redacted: {escape(redaction_kinds(p.last_redaction) or 'nothing found')}")
 
 
 def _import(path: Path) -> None:
@@ -122,4 +128,4 @@ def export_excel(coder: Optional[str] = typer.Option(None, "--coder",
     for part in done.missing:
         err.print(f"[dim]not included: {escape(part)}[/]")
     if done.redaction is not None:
-        out.print(f"Redacted: {escape(str(done.redaction.by_kind or 'nothing found'))}")
+        out.print(f"Redacted: {escape(redaction_kinds(done.redaction) or 'nothing found')}")
