@@ -277,7 +277,22 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
         return self.store.add_coding(segment_id, code_id, self._coder(coder), memo, source)
 
     def uncode(self, segment_id: str, code_id: str, coder: str | None = None) -> bool:
-        return self.store.remove_coding(segment_id, code_id, self._coder(coder))
+        """Take a code off a segment; True when a coding was removed, False when the coder had
+        not applied it. A coder, segment or code the project does not know is a QualkitError:
+        a typo is said, never answered with "was not coded" (nor made into a new coder)."""
+        from .codeframe import check_code
+
+        coder = self._coder(coder).strip()
+        known = [r["name"] for r in self.store.coders()]
+        if coder not in known:
+            raise ProjectError(f"no coder {coder!r} in this project (coders: "
+                               f"{', '.join(known) or 'none yet'})")
+        if self.store.remove_coding(segment_id, code_id, coder):
+            return True
+        self.store.segment(segment_id)  # raises, naming the id, when there is no such segment
+        if code_id not in self.store.used_code_ids():  # a retired code still in use is fine
+            check_code(self.codeframe(), code_id)
+        return False
 
     def mark_done(self, document: str, coder: str | None = None) -> None:
         doc_id = self.store.document_id(self.resolve_document(document))
