@@ -63,10 +63,12 @@ def init_project(root: str | Path) -> "Project":
 def open_project(root: str | Path = ".") -> "Project":
     root = Path(root)
     if not ((root / SETTINGS_FILE).exists() or (root / STATE_DIR / DB_FILE).exists()):
-        raise ProjectError(
-            f"{root.resolve()} is not a qualkit project (no {SETTINGS_FILE}); "
-            f"run `qualkit init {root}` first"
-        )
+        # inside a project's transcripts/, "run qualkit init" would make a project in a project
+        above = next((d for d in root.resolve().parents if (d / SETTINGS_FILE).is_file()), None)
+        advice = (f"the project is {above}: run qualkit there or pass -C {above}" if above
+                  else f"run `qualkit init {root}` first")
+        raise ProjectError(f"{root.resolve()} is not a qualkit project (no {SETTINGS_FILE}); "
+                           f"{advice}")
     return Project(root)
 
 

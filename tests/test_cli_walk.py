@@ -134,3 +134,12 @@ def test_segments_of_an_foi_letter_are_headed_question(tmp_path):
     assert res.exit_code == 0 and " question " in res.output and " speaker " not in res.output
     res = run("-C", str(root), "segments", "--doc", "one")
     assert " speaker " in res.output
+
+
+def test_inside_a_project_folder_the_error_names_the_project_not_init(tmp_path):
+    root = tmp_path / "study"
+    run("init", str(root))
+    res = run("-C", str(root / "transcripts"), "status")
+    assert res.exit_code == 2 and f"the project is {root.resolve()}" in "".join(
+        res.output.split("\n"))
+    assert "qualkit init" not in res.output
