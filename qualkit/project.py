@@ -63,10 +63,12 @@ def init_project(root: str | Path) -> "Project":
 def open_project(root: str | Path = ".") -> "Project":
     root = Path(root)
     if not ((root / SETTINGS_FILE).exists() or (root / STATE_DIR / DB_FILE).exists()):
-        raise ProjectError(
-            f"{root.resolve()} is not a qualkit project (no {SETTINGS_FILE}); "
-            f"run `qualkit init {root}` first"
-        )
+        # inside a project's transcripts/, "run qualkit init" would make a project in a project
+        above = next((d for d in root.resolve().parents if (d / SETTINGS_FILE).is_file()), None)
+        advice = (f"the project is {above}: run qualkit there or pass -C {above}" if above
+                  else f"run `qualkit init {root}` first")
+        raise ProjectError(f"{root.resolve()} is not a qualkit project (no {SETTINGS_FILE}); "
+                           f"{advice}")
     return Project(root)
 
 
@@ -277,7 +279,22 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
         return self.store.add_coding(segment_id, code_id, self._coder(coder), memo, source)
 
     def uncode(self, segment_id: str, code_id: str, coder: str | None = None) -> bool:
-        return self.store.remove_coding(segment_id, code_id, self._coder(coder))
+        """Take a code off a segment; True when a coding was removed, False when the coder had
+        not applied it. A coder, segment or code the project does not know is a QualkitError:
+        a typo is said, never answered with "was not coded" (nor made into a new coder)."""
+        from .codeframe import check_code
+
+        coder = self._coder(coder).strip()
+        known = [r["name"] for r in self.store.coders()]
+        if coder not in known:
+            raise ProjectError(f"no coder {coder!r} in this project (coders: "
+                               f"{', '.join(known) or 'none yet'})")
+        if self.store.remove_coding(segment_id, code_id, coder):
+            return True
+        self.store.segment(segment_id)  # raises, naming the id, when there is no such segment
+        if code_id not in self.store.used_code_ids():  # a retired code still in use is fine
+            check_code(self.codeframe(), code_id)
+        return False
 
     def mark_done(self, document: str, coder: str | None = None) -> None:
         doc_id = self.store.document_id(self.resolve_document(document))

@@ -342,3 +342,19 @@ def test_values_excel_cannot_hold_are_made_safe(tmp_path: Path) -> None:
     assert len(text) == 32_767 and text.endswith("cell holds]") and text.startswith("word word")
     assert wb["Quotes"]["C3"].value == "bell and nul gone"
     assert wb["Codes x Documents"]["D2"].value == 1.5 and wb["Codes x Documents"]["D3"].value is None
+
+
+def test_every_agreement_column_has_a_readable_header(tmp_path: Path) -> None:
+    # the sheet showed raw column names (alpha_low, gwet_ac1, n_coders) beside "Cohen's kappa"
+    agreement = fx.agreement().assign(n_coders=2, alpha_low=[0.2, 1.0], alpha_high=[0.9, 1.0],
+                                      gwet_ac1=[0.85, 1.0], brennan_prediger=[0.8, 1.0],
+                                      note=["", "no variation"])
+    quotes = fx.quotes().assign(role="participant")
+    write_workbook(tmp_path / "ag.xlsx", _book(agreement=agreement, quotes=quotes))
+    wb = openpyxl.load_workbook(tmp_path / "ag.xlsx")
+    header = _rows(wb["Agreement"])[0]
+    assert "Alpha 95% CI low" in header and "Gwet's AC1" in header and "Coders" in header
+    assert not [h for h in header if "_" in str(h)], header
+    low = header.index("Alpha 95% CI low") + 1
+    assert wb["Agreement"].cell(2, low).number_format == "0.000"
+    assert "Role" in _rows(wb["Quotes"])[0]

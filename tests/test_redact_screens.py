@@ -193,3 +193,10 @@ def test_redacted_qdpx_hides_names_and_keeps_spans(root, tmp_path):
     assert all("[Person 1]" in g for g in got)
     assert not any(CHILD in (m.text or "") for m in project.memos)
     assert {c.coder for c in project.codings} == {"ana"}  # coders are the team: kept
+
+
+def test_what_an_export_redacted_is_said_in_words(root, tmp_path):
+    # it printed the raw dict: "Redacted: {'email': 1, 'name': 3, ...}"
+    res = run("-C", str(root), "export", "qdpx", "--redact", "-o", str(tmp_path / "r.qdpx"))
+    line = next(x for x in res.output.splitlines() if x.startswith("Redacted:"))
+    assert "{" not in line and "1 NHS number, " in line and " email addresses" in line, line

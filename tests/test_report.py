@@ -165,6 +165,23 @@ def test_one_bar_chart_per_question_in_percent_of_all_authorities():
     assert q1.xlabel == "Percent of authorities asked (n = 91)"
 
 
+def test_a_question_only_icbs_were_asked_has_its_table_chart_and_summary():
+    # the sample project's ICB letter answers icb_partners, which no council is asked: the
+    # report crashed looking for an "All councils" total (KeyError 'local_authority')
+    answers = pd.DataFrame(
+        [("C1", "q5_link_health", "yes", []), ("I1", "q5_link_health", "no", []),
+         ("I1", "icb_partners", "selected", ["local_authority", "nhs_provider"]),
+         ("I2", "icb_partners", "selected", ["local_authority"])],
+        columns=["document", "question", "answer", "options"])
+    docs = pd.DataFrame({"document": ["C1", "I1", "I2"],
+                         "authority_type": ["unitary", "icb", "icb"]})
+    secs = [s for s in foi_sections(tally(answers, docs), "authority_type") if s.level == 2]
+    icb = secs[-1]
+    assert list(icb.table.columns) == ["Answer", "ICBs"]
+    assert icb.chart.series["ICBs"][:2] == [100.0, 50.0]
+    assert icb.paragraphs[0].startswith("Of 2 authorities asked: ")
+
+
 # -------------------------------------------------------------------------------- writers
 def test_markdown_report_with_its_charts_beside_it(tmp_path):
     rep = report()

@@ -27,6 +27,12 @@ def text_sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+def _text(value: Any) -> str | None:
+    """A memo as text or None: a codings frame gives NaN for "no memo", which json.dumps
+    writes as ``NaN`` -- not JSON, so other tools (and strict parsers) refuse the file."""
+    return value if isinstance(value, str) else None
+
+
 def build_bundle(project: str, coder: str, kind: str, documents: Iterable[Mapping[str, Any]],
                  segments: Iterable[Mapping[str, Any]], codings: Iterable[Mapping[str, Any]],
                  memos: Iterable[Mapping[str, Any]], done: Iterable[Mapping[str, Any]],
@@ -44,7 +50,7 @@ def build_bundle(project: str, coder: str, kind: str, documents: Iterable[Mappin
                 "text": s["text"]}
 
     out_codings = [{**where(c["segment_id"]), "code_id": c["code_id"], "created": c["created"],
-                    "memo": c.get("memo"), "source": c.get("source") or "manual"}
+                    "memo": _text(c.get("memo")), "source": c.get("source") or "manual"}
                    for c in codings if c["segment_id"] in seg]
     out_memos = []
     for m in memos:

@@ -39,7 +39,9 @@ def themes(
     kind: Optional[str] = typer.Option(None, "--kind", help="transcript or foi."),
     where: Optional[list[str]] = typer.Option(None, "--where",
                                               help="ATTRIBUTE=VALUE (repeatable)."),
-    include_interviewer: bool = typer.Option(False, "--include-interviewer"),
+    include_interviewer: bool = typer.Option(False, "--include-interviewer",
+                                             help="Keep the interviewers' segments (left out "
+                                                  "by default)."),
     redact: bool = typer.Option(False, "--redact", help=REDACT_HELP),
 ) -> None:
     """Find candidate themes (BERTopic on cached vectors) and store the run."""
@@ -217,7 +219,8 @@ def print_summary(s, red=None) -> None:
             code = f" ~ {escape(r.resembles_code)}" if r.resembles_code else ""
             out.print(f"  #{r.theme_id} ({r.size}): {_keywords(red, r.keywords, 5)}{code}")
         if len(run.themes) > 8:
-            out.print(f"  ... and {len(run.themes) - 8} more (qualkit themes shows them all)")
+            out.print(f"  ... and {len(run.themes) - 8} more (`qualkit themes --kind "
+                      f"{escape(outcome.kind)}` shows them all)")
         for m in run.messages:
             out.print(f"  note: {escape(m)}")
     parts = escape(", ".join(f"{code} ({n})" for code, n in list(s.top_suggestions.items())[:5]))

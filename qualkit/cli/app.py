@@ -72,8 +72,6 @@ class _Group(typer.core.TyperGroup):
             raise typer.Exit(EXIT_OK) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
-        except BrokenPipeError:  # `qualkit ... | head`: the reader left; nothing to report
-            raise typer.Exit(EXIT_OK) from None
         except Exception as e:  # a bug in qualkit, not the user's doing
             if state["debug"] or isinstance(e, typer.BadParameter):
                 raise

@@ -22,7 +22,8 @@ def code(segment_id: Optional[str] = typer.Argument(None, help="Segment id (scri
          coder: Optional[str] = typer.Option(None, "--coder", help="Who is coding."),
          doc: Optional[str] = typer.Option(None, "--doc",
                                            help="Open the app on one document."),
-         memo: Optional[str] = typer.Option(None, "--memo"),
+         memo: Optional[str] = typer.Option(None, "--memo",
+                                            help="A memo kept with the coding (scripts)."),
          redact: bool = typer.Option(False, "--redact", help="The app shows names, "
                                      "identifiers, speakers and documents pseudonymised.")
          ) -> None:

@@ -18,12 +18,21 @@ app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 
 
+OUT_HELP = "File to write (default: in the project's exports/ folder)."
+
+
 def output_path(p, given: Optional[Path], default_name: str) -> Path:
     if given is not None:
         return given
     folder = p.root / "exports"
     folder.mkdir(exist_ok=True)
     return folder / default_name
+
+
+def redaction_kinds(report) -> str:
+    from qualkit.cli.exports import redaction_kinds as words
+
+    return words(report)
 
 
 def _warn(warnings: list[str]) -> None:
@@ -33,15 +42,18 @@ def _warn(warnings: list[str]) -> None:
 
 @export_app.command("codings")
 def export_codings(coder: str = typer.Option(..., "--coder", help="Whose codings."),
-                   output: Optional[Path] = typer.Option(None, "-o", "--output")) -> None:
+                   output: Optional[Path] = typer.Option(None, "-o", "--output", help=OUT_HELP)
+                   ) -> None:
     """One coder's codings, memos and done marks as a bundle another copy can merge."""
     p = open_current()
     path = p.export_codings(output_path(p, output, f"codings-{coder}.json"), coder)
-    out.print(f"Wrote {escape(str(path))} (merge it with `qualkit merge {escape(path.name)}`).")
+    out.print(f"Wrote {escape(str(path))} (in the other copy of the project: "
+              f"`qualkit merge {escape(str(path.resolve()))}`).")
 
 
 @export_app.command("qdc")
-def export_qdc(output: Optional[Path] = typer.Option(None, "-o", "--output")) -> None:
+def export_qdc(output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                                     help=OUT_HELP)) -> None:
     """The codebook as REFI-QDA (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
     p = open_current()
     path = output_path(p, output, f"{p.root.name}.qdc")
@@ -55,7 +67,8 @@ def export_qdpx(coder: Optional[str] = typer.Option(None, "--coder",
                 redact: bool = typer.Option(False, "--redact", help="Replace names and "
                                             "identifiers in texts and memos (codings move with "
                                             "the text); documents become 'Document N'."),
-                output: Optional[Path] = typer.Option(None, "-o", "--output")) -> None:
+                output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                                     help=OUT_HELP)) -> None:
     """The whole project as REFI-QDA (.qdpx): texts, codes, codings per coder, memos."""
     p = open_current()
     path = output_path(p, output, f"{p.root.name}.qdpx")
@@ -63,7 +76,7 @@ def export_qdpx(coder: Optional[str] = typer.Option(None, "--coder",
     _warn(p.export_qdpx(path, coder=coder, redact=redact))
     out.print(f"Wrote {escape(str(path))}.")
     if redact:
-        out.print(f"Redacted: {escape(str(p.last_redaction.by_kind or 'nothing found'))}")
+        out.print(f"Redacted: {escape(redaction_kinds(p.last_redaction) or 'nothing found')}")
 
 
 def _import(path: Path) -> None:
@@ -113,7 +126,8 @@ def export_excel(coder: Optional[str] = typer.Option(None, "--coder",
                                                           "consensus coder (default: all)."),
                  redact: bool = typer.Option(False, "--redact",
                                              help="Pseudonymise names and identifiers."),
-                 output: Optional[Path] = typer.Option(None, "-o", "--output")) -> None:
+                 output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                                     help=OUT_HELP)) -> None:
     """The workbook: code matrices (documents, attributes), co-occurrence, themes, quotes,
     agreement, FOI answers and tallies with charts, codebook."""
     p = open_current()
@@ -122,4 +136,4 @@ def export_excel(coder: Optional[str] = typer.Option(None, "--coder",
     for part in done.missing:
         err.print(f"[dim]not included: {escape(part)}[/]")
     if done.redaction is not None:
-        out.print(f"Redacted: {escape(str(done.redaction.by_kind or 'nothing found'))}")
+        out.print(f"Redacted: {escape(redaction_kinds(done.redaction) or 'nothing found')}")

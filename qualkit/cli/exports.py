@@ -13,12 +13,20 @@ import typer
 from qualkit.cli.app import app, escape, open_current, out, redacting
 
 
+def redaction_kinds(report) -> str:
+    """ "3 names, 1 NHS number": what a redaction replaced, in words (never the values)."""
+    from qualkit.export.report import kind_label
+
+    def words(n: int, label: str) -> str:
+        return f"{n} {label}" if n == 1 else f"{n} {label}{'es' if label.endswith('s') else 's'}"
+
+    return ", ".join(words(n, kind_label(k)) for k, n in report.by_kind.items())
+
+
 def _redaction_line(report) -> str:
     if report is None:
         return ""
-    from qualkit.export.report import kind_label
-
-    kinds = ", ".join(f"{n} {kind_label(k)}" for k, n in report.by_kind.items())
+    kinds = redaction_kinds(report)
     return (f"; redacted {report.total} identifiers ({kinds})" if report.total
             else "; redacted (no identifiers found in the text, speakers and documents "
                  "pseudonymised)")

@@ -189,7 +189,9 @@ def segments(
         t = Table(box=box.SIMPLE_HEAD, expand=True, title=escape(shown_doc(red, document)),
                   title_justify="left", title_style="bold")
         t.add_column("id", no_wrap=True, style="dim")
-        t.add_column("speaker", max_width=16 if not wide else 22, overflow="fold")
+        letter = group["speaker"].isna().all() and group["question"].notna().any()
+        t.add_column("question" if letter else "speaker",  # an FOI letter has no speakers
+                     max_width=16 if not wide else 22, overflow="fold")
         if wide:
             t.add_column("party", no_wrap=True)
             t.add_column("offsets", no_wrap=True, style="dim")

@@ -7,22 +7,38 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from qualkit.cli.app import (app, clip, escape, keep_pseudonyms, open_current, out,
-                             screen_redactor, shown_doc, shown_text)
+from qualkit.cli.app import (app, clip, coder_or_fail, escape, keep_pseudonyms, open_current,
+                             out, screen_redactor, shown_doc, shown_text)
+from qualkit.models import QualkitError
 
 
 @app.command()
 def done(doc: str = typer.Argument(..., help="Document name (or part of it)."),
-         coder: Optional[str] = typer.Option(None, "--coder", help="Who is coding.")) -> None:
+         coder: Optional[str] = typer.Option(None, "--coder", help="Who is coding."),
+         new_coder: bool = typer.Option(False, "--new-coder",
+                                        help="The coder has coded nothing yet: mark it "
+                                             "anyway.")) -> None:
     """Mark a document done for a coder: its segments then count in agreement."""
     p = open_current()
-    p.mark_done(doc, coder=coder)
-    out.print(f"{escape(p.resolve_document(doc))} marked done for "
-              f"{escape(coder or str(p.settings.get('coder')))}")
+    coder = coder_or_fail(p, coder)
+    known = p.coders()
+    if coder not in known and not new_coder:
+        # a mistyped name would become a coder who applied nothing, pulling agreement down
+        raise QualkitError(f"no coder {coder!r} in this project yet (coders: "
+                           f"{', '.join(known) or 'none yet'}); check the name, or pass "
+                           "--new-coder if they read the document and found nothing to code")
+    name = p.resolve_document(doc)
+    was = name in p.done_documents(coder) if coder in known else False
+    p.mark_done(name, coder=coder)
+    state = "was already marked done" if was else "marked done"
+    out.print(f"{escape(name)} {state} for {escape(coder)}")
 
 
 def _num(v: float, digits: int = 3) -> str:
-    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{digits}f}"
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    text = f"{v:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text  # never "-0.00"
 
 
 @app.command()
@@ -54,9 +70,12 @@ def agree(
     df = p.agreement(coders=coders, by=by, level=level, codes=code, document=doc,
                      require_done=not any_coded)
     key = "code_id" if by == "code" else "document"
-    t = Table(key, "units", "agree", "kappa", "alpha", "95% CI", "AC1", "B-P", "prev.", "note",
-              title=f"Agreement between {', '.join(coders or p.coders(kind='human'))}",
+    t = Table(title=f"Agreement between {', '.join(coders or p.coders(kind='human'))}",
               title_justify="left", expand=True)
+    t.add_column(key, overflow="fold")  # a code id cut to "barr…" says nothing
+    for name in ("units", "agree", "kappa", "alpha", "95% CI", "AC1", "B-P", "prev."):
+        t.add_column(name)
+    t.add_column("note", ratio=1)
     for r in df.to_dict("records"):
         ci = (f"{_num(r['alpha_low'], 2)}–{_num(r['alpha_high'], 2)}"
               if _num(r["alpha_low"]) else "")
@@ -85,7 +104,9 @@ def disagreements(
     total = len(df)
     if limit:
         df = df.head(limit)
-    t = Table("segment", "document", "text", *names, expand=True)
+    t = Table("segment", "document", "text", expand=True)
+    for name in names:
+        t.add_column(escape(name), overflow="fold")  # whole code ids: they are the point
     for r in df.to_dict("records"):
         text = shown_text(red, r.get("text", ""), r["document"])
         t.add_row(r["segment_id"], escape(shown_doc(red, r["document"])),
@@ -93,4 +114,4 @@ def disagreements(
     out.print(t)
     keep_pseudonyms(p, red)
     shown = f"{len(df)} of {total}" if limit and total > limit else str(total)
-    out.print(f"{shown} segments where the coders differ.")
+    out.print(f"{shown} segment{'s' * (total != 1)} where the coders differ.")

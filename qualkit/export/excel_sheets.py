@@ -30,12 +30,16 @@ HEADERS = {
     "parent": "Parent", "level": "Level", "description": "Description", "include": "Include",
     "exclude": "Exclude", "examples": "Examples", "coder": "Coder", "item": "Item",
     "value": "Value", "segments": "Coded segments", "documents": "Documents",
-    "authority_type": "Authority type",
+    "authority_type": "Authority type", "role": "Role", "party": "Party",
+    "n_coders": "Coders", "alpha_low": "Alpha 95% CI low", "alpha_high": "Alpha 95% CI high",
+    "gwet_ac1": "Gwet's AC1", "brennan_prediger": "Brennan-Prediger", "note": "Note",
 }
 WRAPPED = {"text": 80, "quotes": 80, "description": 50, "include": 40, "exclude": 40,
            "examples": 40, "keywords": 40}
 NUMBER_STYLES = {"percent_agreement": "pct", "cohen_kappa": "dec3", "krippendorff_alpha": "dec3",
-                 "prevalence": "dec3", "score": "dec3", "percent": "pct"}
+                 "alpha_low": "dec3", "alpha_high": "dec3", "gwet_ac1": "dec3",
+                 "brennan_prediger": "dec3", "prevalence": "dec3", "score": "dec3",
+                 "percent": "pct"}
 
 
 @dataclass

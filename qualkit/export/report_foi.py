@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..foi.tally import COUNCILS_GROUP, TOTAL_GROUP
+from ..foi.tally import COUNCILS_GROUP, ICB_GROUP, TOTAL_GROUP
 from ..foi.wording_labels import option_label, question_text
 from .report import Chart, Section, cell
 
@@ -77,8 +77,11 @@ def question_chart(q: "pd.DataFrame", title: str) -> Chart | None:
 
 
 def total_group(q: "pd.DataFrame") -> str:
-    """The widest total this question has: councils and ICBs where both were asked."""
-    return TOTAL_GROUP if (q["group"] == TOTAL_GROUP).any() else COUNCILS_GROUP
+    """The widest total this question has: councils and ICBs where both were asked, else all
+    councils, else the ICBs (a question only the ICB questionnaire asks)."""
+    groups = set(q["group"])
+    return next((g for g in (TOTAL_GROUP, COUNCILS_GROUP, ICB_GROUP) if g in groups),
+                COUNCILS_GROUP)
 
 
 def _lower_answer(option: str) -> str:

@@ -133,6 +133,9 @@ class TeamMixin:
 
     def _bundles_from(self, source: Path, read_bundle: Any) -> list[dict[str, Any]]:
         if source.is_dir():
+            if not (source / "qualkit.yaml").is_file():  # not "run qualkit init" on the source
+                raise ProjectError(f"{source} is neither a codings bundle nor a qualkit "
+                                   "project folder (no qualkit.yaml in it)")
             other = _open_other(source)
             try:
                 if other.root == self.root:

@@ -43,10 +43,12 @@ class ExchangeMixin(CodingMixin):
                 added += n
             memos = sum(merge_memo(c, t, target, coder_id, text, at)
                         for t, target, text, at in plan.memos)
+            done = 0
             for document, at in plan.done:
-                c.execute("""INSERT OR IGNORE INTO documents_done(document_id, coder_id, at)
-                             SELECT id, ?, ? FROM documents WHERE name = ?""",
-                          (coder_id, at, document))
+                done += c.execute("""INSERT OR IGNORE INTO documents_done(document_id, coder_id,
+                                                                     at)
+                                     SELECT id, ?, ? FROM documents WHERE name = ?""",
+                                  (coder_id, at, document)).rowcount
             aside = 0
             for kind, reason, item in plan.aside:
                 aside += c.execute(
@@ -55,7 +57,7 @@ class ExchangeMixin(CodingMixin):
                        VALUES (?, ?, ?, ?, ?, ?, ?)""",
                     (source, plan.coder, kind, reason, json.dumps(item, default=str),
                      item_hash(kind, item), now())).rowcount
-        return {"codings": added, "memos": memos, "done": len(plan.done), "aside": aside}
+        return {"codings": added, "memos": memos, "done": done, "aside": aside}
 
     @staticmethod
     def _coder_in(c: sqlite3.Connection, name: str, kind: str) -> int:

@@ -55,8 +55,12 @@ def run_themes(store: Any, segs: "pd.DataFrame", vectors: "np.ndarray",
         [(r.segment_id, int(r.theme_id), None if r.probability != r.probability
           else float(r.probability)) for r in result.assignments.itertuples(index=False)],
     )
+    # outliers as the run shows them (`qualkit themes`, ThemeRun.outliers): those left out
+    # after reassignment; result.outliers also holds the reassigned ones
+    left = int((result.assignments["theme_id"] == -1).sum())
     store.finish_run(run_id, {"method": result.method, "themes": len(result.themes),
-                              "outliers": len(result.outliers),
+                              "outliers": left,
+                              "reassigned": len(result.outliers) - left,
                               "messages": result.messages,
                               "timings": {k: round(v, 2) for k, v in result.timings.items()}})
     return read_run(store, run_id)
