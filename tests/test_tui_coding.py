@@ -187,6 +187,35 @@ async def test_memos_on_a_segment_and_on_a_code(root):
         assert p.memo("code", CULTURE, coder="ana") == "too broad"
 
 
+async def test_a_memo_is_saved_as_it_is_typed_and_escape_puts_the_old_text_back(root):
+    from textual.widgets import Static
+
+    app = make_app(root, coder="ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        _, sl, s = parts(app)
+        row = s.view[sl.cursor]
+        sid = s.ids[row]
+        await pilot.press("m")
+        shown = str(app.screen.query_one("#context", Static).render())
+        assert " ".join(s.texts[row].split())[:40] in shown  # what the memo is about
+        await type_text(pilot, "first")
+        await pilot.press("ctrl+s")
+        await pilot.press("m")
+        await type_text(pilot, " draft")
+        with qk.open_project(root) as p:  # saved before any ctrl+s: the app may die now
+            assert p.memo("segment", sid, coder="ana") == "first draft"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        with qk.open_project(root) as p:
+            assert p.memo("segment", sid, coder="ana") == "first"
+        await pilot.press("m")
+        await type_text(pilot, " kept")
+        app.exit()  # quit with the dialog open
+    with qk.open_project(root) as p:
+        assert p.memo("segment", sid, coder="ana") == "first kept"
+
+
 async def test_search_filter_and_escape(root):
     app = make_app(root, coder="ana")
     async with app.run_test(size=(120, 40)) as pilot:

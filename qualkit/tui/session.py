@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qualkit.models import Codeframe, QualkitError
+from qualkit.tui.labels import short_labels
 
 STRONG = 0.5  # a suggestion scoring at least this is marked in the list
 NONE: frozenset[str] = frozenset()
@@ -74,6 +75,7 @@ class Session:
     redact: bool = False
     redactor: Any = None  # the project's redactor when the screens are redacted
     real_docs: dict[str, str] = field(default_factory=dict)  # shown name -> stored name
+    doc_short: dict[str, str] = field(default_factory=dict)  # shown name -> list label
 
     # -- loading ----------------------------------------------------------------------------
     def load(self) -> "Session":
@@ -89,6 +91,7 @@ class Session:
         self._redact(p.screen_redactor(self.redact), cols["party"])
         self._turns()
         self.doc_total = Counter(self.docs)
+        self.doc_short = short_labels(self.doc_total)
         self.load_codeframe()
         self.reload_codings()
         shown = self.doc_label

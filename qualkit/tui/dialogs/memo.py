@@ -2,8 +2,10 @@
 empty memo deletes it. Returns the text, or None when cancelled.
 
 With ``on_change`` the text is handed over at every keystroke, to be saved as it is typed
-(the reconcile screen's discussion note), so quitting with the dialog open loses nothing;
-Escape then hands back the text the dialog opened with, and still returns None.
+(memos on the coding screen, the reconcile screen's discussion note), so quitting with the
+dialog open loses nothing; Escape then hands back the text the dialog opened with, and still
+returns None. ``context`` (the segment's text) is shown above the memo, so the analyst sees
+what they are writing about.
 """
 from __future__ import annotations
 
@@ -25,18 +27,22 @@ class MemoDialog(ModalScreen[str | None]):
                             border: thick $accent; background: $surface; padding: 0 1; }
     MemoDialog TextArea { height: 1fr; }
     MemoDialog #keys { color: $text-muted; }
+    MemoDialog #context { color: $text-muted; max-height: 3; }
     """
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True),
                 Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, text: str = "",
-                 on_change: Callable[[str], Any] | None = None) -> None:
+                 on_change: Callable[[str], Any] | None = None, context: str = "") -> None:
         super().__init__()
         self.title_text, self.text, self.on_change = title, text, on_change
+        self.context = context
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self.title_text, style="bold"))
+            if self.context:
+                yield Static(Text(" ".join(self.context.split())), id="context")
             yield TextArea(self.text, id="memo")
             keys = ("saved as you type · ctrl+s done · escape puts the old text back"
                     if self.on_change else

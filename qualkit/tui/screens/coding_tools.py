@@ -33,8 +33,11 @@ class CodingTools:
             return
         sid = self.session.ids[row]
         old = self.qapp.project.memo("segment", sid, coder=self.qapp.coder)
-        self.app.push_screen(MemoDialog(f"Memo on segment {sid}", old),
-                             lambda text: self._save_memo("segment", sid, text))
+        self.app.push_screen(  # saved as it is typed: quitting mid-memo loses nothing
+            MemoDialog(f"Memo on segment {sid}", old,
+                       on_change=lambda text: self._save_memo("segment", sid, text),
+                       context=f"{self.session.docs[row]}: {self.session.texts[row]}"),
+            lambda text: self._save_memo("segment", sid, text))
 
     def action_memo_code(self) -> None:
         s = self.session
@@ -46,8 +49,11 @@ class CodingTools:
     def _memo_code_for(self, code_id: str | None) -> None:
         if code_id:
             old = self.qapp.project.memo("code", code_id, coder=self.qapp.coder)
-            self.app.push_screen(MemoDialog(f"Memo on code {code_id}", old),
-                                 lambda text: self._save_memo("code", code_id, text))
+            self.app.push_screen(
+                MemoDialog(f"Memo on code {code_id}", old,
+                           on_change=lambda text: self._save_memo("code", code_id, text),
+                           context=self.session.code_name(code_id)),
+                lambda text: self._save_memo("code", code_id, text))
 
     def _save_memo(self, kind: str, target: str, text: str | None) -> None:
         if text is None:

@@ -206,7 +206,8 @@ class SegmentList(ScrollView, can_focus=True):
         cells = [Segment("★ " if s.strong(row) else "  ",
                          style + self._fg("segment-list--strong"))]
         if w_doc:
-            cells.append(Segment(_cell(s.docs[row].rsplit(".", 1)[0], w_doc) + " ", meta))
+            doc = s.docs[row]
+            cells.append(Segment(_cell(s.doc_short.get(doc, doc), w_doc) + " ", meta))
         cells += [Segment(_cell(who, w_who) + " ", meta),
                   Segment(_cell(s.texts[row], w_text) + " ", text_style),
                   Segment(_cell(codes, w_codes), style + self._fg("segment-list--codes"))]
