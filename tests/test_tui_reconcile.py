@@ -214,3 +214,20 @@ def test_reconcile_screen(snap_compare, tmp_path_factory, tmp_path, size):
         await settle(pilot.app, pilot)
 
     assert snap_compare(reconcile_app(root), terminal_size=size, run_before=run_before)
+
+
+async def test_edit_lists_the_coders_codes_first_saying_who_applied_them(tmp_path_factory,
+                                                                        tmp_path):
+    from textual.widgets import OptionList
+
+    root, doc, segs = two_coders(tmp_path_factory, tmp_path)
+    app = reconcile_app(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")  # segment 3: ana applied GOV, ben CULT
+        await settle(app, pilot)
+        options = app.screen.query_one(OptionList)
+        first = [str(options.get_option_at_index(i).prompt) for i in range(2)]
+        assert any("(ana)" in o for o in first) and any("(ben)" in o for o in first)
+        await pilot.press("escape")
+        await pilot.press("ctrl+q")

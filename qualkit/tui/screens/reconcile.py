@@ -233,7 +233,15 @@ class ReconcileScreen(Screen):
         if s.frame is None:
             self.notify("no codeframe to choose codes from", severity="error")
             return
-        codes = [(c.id, ("✓ " if c.id in draft else "  ") + c.name) for c in s.frame.codes]
+        # the codes the coders applied come first, each saying who applied it
+        item = self.work.items[self.pos]
+        who: dict[str, list[str]] = {}
+        for coder, applied in item.codes.items():
+            for code in applied:
+                who.setdefault(code, []).append(coder)
+        frame = sorted(s.frame.codes, key=lambda c: c.id not in who)
+        codes = [(c.id, ("✓ " if c.id in draft else "  ") + c.name
+                  + (f"  ({', '.join(who[c.id])})" if c.id in who else "")) for c in frame]
         title = (f"Toggle a code (draft: {', '.join(sorted(draft)) or 'none'}); "
                  "Escape when done")
         self.app.push_screen(CodePicker(codes, title=title),
