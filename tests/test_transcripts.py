@@ -267,3 +267,27 @@ def test_long_written_roles_and_teams_style_names(project):
     assert sp.loc[("g.txt", "COLIN WARD"), "party"] == "participant"
     assert project.set_speaker_party("Tom Grey", "interviewer") == {"t.vtt": 2}
     assert project.speakers().set_index("speaker").loc["Nadia Okoye", "party"] == "participant"
+
+
+EXPORTS = DATA / "exports"  # invented text in the layouts of real Otter/Descript/Teams exports
+
+
+def test_otter_and_markdown_exports_give_speakers_times_and_no_signature(project):
+    for name in ("otter-export.txt", "descript-bold.md", "teams-entities.vtt"):
+        shutil.copy(EXPORTS / name, project.root / "transcripts" / name)
+    report = project.ingest()
+    assert not report.skipped
+    segs = project.segments(document="otter-export.txt")
+    speech = segs[segs["flags"] != "nonspeech"]
+    assert set(speech["speaker"]) == {"Priya Shah", "Tom Reid", "Unknown Speaker"}
+    first = speech.iloc[0]
+    assert (first["speaker"], first["timestamp"], first["text"]) == (
+        "Priya Shah", "0:04", "Thanks for making the time.")
+    assert not speech["text"].str.contains(r"Transcribed by|\b\d:\d\d\b").any()
+    signature = segs[segs["text"] == "Transcribed by https://otter.ai"]
+    assert list(signature["flags"]) == ["nonspeech"]
+    md = project.segments(document="descript-bold.md")
+    assert list(md["speaker"].unique()) == ["Priya Shah", "Tom Reid"]
+    assert not md["text"].str.contains(r"\*\*|\[0:").any()
+    assert set(project.segments(document="teams-entities.vtt")["speaker"]) == {
+        "Zoë Baños", "Priya Shah (Guest)"}
