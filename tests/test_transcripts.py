@@ -291,3 +291,19 @@ def test_otter_and_markdown_exports_give_speakers_times_and_no_signature(project
     assert not md["text"].str.contains(r"\*\*|\[0:").any()
     assert set(project.segments(document="teams-entities.vtt")["speaker"]) == {
         "Zoë Baños", "Priya Shah (Guest)"}
+
+
+def test_an_oral_history_title_names_the_participant_and_so_the_interviewer(project):
+    # the shape of a 1980s oral-history transcript: a title line, initials for the historian,
+    # the surname for the person interviewed, a tab after each label (text invented)
+    write(project.root / "transcripts" / "oh.txt",
+          "DANA WHITLOCK 3-4-89\n\nInterview with Dana Whitlock, 3-4-89\n\n"
+          "JRP:\tWhat did the panel decide?\n\nWhitlock:\tTo share the records (not clear) "
+          "in the end.\n\nJRP:\tWhen was that?\n\nWhitlock:\tIn March, I think.\n")
+    project.ingest()
+    docs = project.documents().set_index("document")
+    assert docs.loc["oh.txt", "participant"] == "Dana Whitlock"
+    segs = project.segments(document="oh.txt")
+    assert segs["text"].iloc[0] == "What did the panel decide?"
+    assert set(zip(segs["speaker"], segs["party"])) == {("JRP", "interviewer"),
+                                                        ("Whitlock", "participant")}
