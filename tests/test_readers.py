@@ -401,3 +401,48 @@ def test_permission_error_reason_even_as_root(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "read_bytes", refuse)
     assert reason(path) == "permission denied: cannot open the file"
+
+
+def test_teams_voice_names_are_unescaped(tmp_path):
+    # real Teams exports write "<v Carlos Far&#237;as>": the name is "Carlos Farías"
+    src = Path(__file__).resolve().parent / "data" / "transcripts" / "exports" / "teams-entities.vtt"
+    result = read_file(src)
+    assert [t.speaker for t in result.turns] == ["Zoë Baños", "Priya Shah (Guest)", "Zoë Baños"]
+    assert result.text.splitlines()[2] == ("[00:00:08] Zoë Baños: Education, health and the "
+                                           "\"early help\" team.")
+
+
+def _page(lines: list[str]) -> bytes:
+    ops = [b"BT /F1 12 Tf 72 740 Td"]
+    for i, line in enumerate(lines):
+        ops.append((b"" if i == 0 else b"0 -20 Td ") + b"(" + line.encode() + b") Tj")
+    return b" ".join(ops) + b" ET"
+
+
+def test_pdf_running_header_and_footer_are_not_read(tmp_path):
+    # the shape of a transcript printed from a browser: date and title above, URL and
+    # "n/N" below every page, the speaker on a line of its own
+    talk = [("Who owns the census?", "The data team."), ("How often?", "Every term, roughly."),
+            ("Any gaps?", "Health numbers, often."), ("What next?", "A sharing agreement.")]
+    pages = [_page(["6/4/23, 5:44 PM Interview 7", "Interviewer 1", q, "Interviewee", a,
+                    f"https://app.example.org/transcripts/99/print {n}/4"])
+             for n, (q, a) in enumerate(talk, start=1)]
+    result = read_file(write(tmp_path, "p.pdf", make_pdf(pages)))
+    assert result.meta["furniture_lines"] == 8
+    assert "example.org" not in result.text and "5:44 PM" not in result.text
+    assert utterances(result)[:3] == [("Interviewer 1", "Who owns the census?"),
+                                      ("Interviewee", "The data team."),
+                                      ("Interviewer 1", "How often?")]
+    two = read_file(write(tmp_path, "two.pdf", make_pdf(pages[:2])))  # too few pages to tell
+    assert "example.org/transcripts/99/print 2/4" in two.text and "furniture_lines" not in two.meta
+
+
+def test_a_speaker_label_opening_every_page_is_not_furniture():
+    from qualkit.ingest.furniture import strip_furniture
+
+    said = ["Who owns it?", "How often?", "Any gaps?"]
+    pages = [f"Study 4 transcript\nInterviewer 1:\n{q}\nPage {n} of 3" for n, q in
+             enumerate(said, start=1)]
+    kept, removed = strip_furniture(pages)
+    assert removed == 6
+    assert kept == [f"Interviewer 1:\n{q}" for q in said]

@@ -217,3 +217,46 @@ def test_property_turns_match_what_was_written(case):
     for before, after in zip(turns, turns[1:]):
         assert before.start < before.end <= after.start
     assert [(t.speaker, t.role, t.timestamp, text[t.start:t.end]) for t in turns] == expected
+
+
+# ---------------------------------------------------------------- exported layouts
+# (shapes seen in real Otter, Descript/Markdown and printed-PDF transcripts; text invented)
+
+def test_otter_headings_name_and_time_on_their_own_line():
+    text = ("Priya Shah  0:04  \nCould you start with the census?\n\n"
+            "Tom Reid  0:19  \nSure. We pull it every term.\nIt takes weeks.\n\n"
+            "Unknown Speaker  1:07\nSorry, my phone.\n")
+    assert said(text) == [
+        ("Priya Shah", None, "0:04", "Could you start with the census?"),
+        ("Tom Reid", None, "0:19", "Sure. We pull it every term.\nIt takes weeks."),
+        ("Unknown Speaker", None, "1:07", "Sorry, my phone.")]
+
+
+def test_a_time_colon_is_not_a_label_colon():
+    # found on a real Otter export: "Emma  0:00" was read as speaker "Emma 0" saying "00"
+    assert match_label("Emma  0:00") is None
+    assert match_label("Emma 12:30 we started") is None
+    assert match_label("P3: 12 people came") is not None
+
+
+def test_bold_headings_with_the_text_below_or_beside():
+    text = ("**Priya Shah** [0:00] Welcome back.\n\n**Tom Reid** [0:09] Yes, the record.\n\n"
+            "**Priya Shah**  0:31  \nWhat stops it?\n")
+    assert said(text) == [("Priya Shah", None, "0:00", "Welcome back."),
+                          ("Tom Reid", None, "0:09", "Yes, the record."),
+                          ("Priya Shah", None, "0:31", "What stops it?")]
+
+
+def test_a_one_space_heading_counts_only_when_the_name_heads_two_turns():
+    assert said("Tuesday 10:30\nWe met the panel.\n") == []
+    assert [s for s, *_ in said("Sam 0:01\nHello.\n\nSam 0:09\nStill me.\n")] == ["Sam", "Sam"]
+
+
+def test_role_lines_alone_head_turns_once_the_document_has_two():
+    text = ("Interviewer 1\nHow long have you been in post?\n"
+            "Interviewee\nThree years, give or take.\n"
+            "Interviewer 2\nAnd before that?\n")
+    assert said(text) == [("Interviewer 1", "interviewer", None, "How long have you been in post?"),
+                          ("Interviewee", "participant", None, "Three years, give or take."),
+                          ("Interviewer 2", "interviewer", None, "And before that?")]
+    assert said("Participant\nThe list of people we asked.\n") == []

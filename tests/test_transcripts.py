@@ -267,3 +267,43 @@ def test_long_written_roles_and_teams_style_names(project):
     assert sp.loc[("g.txt", "COLIN WARD"), "party"] == "participant"
     assert project.set_speaker_party("Tom Grey", "interviewer") == {"t.vtt": 2}
     assert project.speakers().set_index("speaker").loc["Nadia Okoye", "party"] == "participant"
+
+
+EXPORTS = DATA / "exports"  # invented text in the layouts of real Otter/Descript/Teams exports
+
+
+def test_otter_and_markdown_exports_give_speakers_times_and_no_signature(project):
+    for name in ("otter-export.txt", "descript-bold.md", "teams-entities.vtt"):
+        shutil.copy(EXPORTS / name, project.root / "transcripts" / name)
+    report = project.ingest()
+    assert not report.skipped
+    segs = project.segments(document="otter-export.txt")
+    speech = segs[segs["flags"] != "nonspeech"]
+    assert set(speech["speaker"]) == {"Priya Shah", "Tom Reid", "Unknown Speaker"}
+    first = speech.iloc[0]
+    assert (first["speaker"], first["timestamp"], first["text"]) == (
+        "Priya Shah", "0:04", "Thanks for making the time.")
+    assert not speech["text"].str.contains(r"Transcribed by|\b\d:\d\d\b").any()
+    signature = segs[segs["text"] == "Transcribed by https://otter.ai"]
+    assert list(signature["flags"]) == ["nonspeech"]
+    md = project.segments(document="descript-bold.md")
+    assert list(md["speaker"].unique()) == ["Priya Shah", "Tom Reid"]
+    assert not md["text"].str.contains(r"\*\*|\[0:").any()
+    assert set(project.segments(document="teams-entities.vtt")["speaker"]) == {
+        "Zoë Baños", "Priya Shah (Guest)"}
+
+
+def test_an_oral_history_title_names_the_participant_and_so_the_interviewer(project):
+    # the shape of a 1980s oral-history transcript: a title line, initials for the historian,
+    # the surname for the person interviewed, a tab after each label (text invented)
+    write(project.root / "transcripts" / "oh.txt",
+          "DANA WHITLOCK 3-4-89\n\nInterview with Dana Whitlock, 3-4-89\n\n"
+          "JRP:\tWhat did the panel decide?\n\nWhitlock:\tTo share the records (not clear) "
+          "in the end.\n\nJRP:\tWhen was that?\n\nWhitlock:\tIn March, I think.\n")
+    project.ingest()
+    docs = project.documents().set_index("document")
+    assert docs.loc["oh.txt", "participant"] == "Dana Whitlock"
+    segs = project.segments(document="oh.txt")
+    assert segs["text"].iloc[0] == "What did the panel decide?"
+    assert set(zip(segs["speaker"], segs["party"])) == {("JRP", "interviewer"),
+                                                        ("Whitlock", "participant")}

@@ -9,7 +9,8 @@ Decided:
   interruptions, recording paused), ``end`` (end of transcript or recording), ``timestamp``
   (a time opening or closing a line) or ``note`` (any other editorial mark, e.g. ``[/]``).
 - Inside speech an annotation stays in the segment's text: the analyst reads it there. A line
-  that holds nothing but annotations, an end mark or a time is non-speech: it is kept in the
+  that holds nothing but annotations, an end mark, a time or a transcription service's
+  signature (``Transcribed by https://otter.ai``) is non-speech: it is kept in the
   document with its offsets but never themed, embedded or suggested.
 - A time opening a line inside a turn (``[00:01:40] Which I understand``) or closing one is cut
   out of the speech: the text after it is a new piece with that time as its timestamp.
@@ -35,6 +36,9 @@ _REDACTION = re.compile(r"redact|remov|anonymi|withheld|name|school|place|town|c
                         r"area|council|authority|\bLA\b|trust|hospital|organi[sz]ation|"
                         r"employer|colleague|person|child|son|daughter|job|role|title|address|"
                         r"street|date|^[X*_.-]+$", re.I)
+# the line a transcription service signs its export with ("Transcribed by https://otter.ai")
+_SERVICE_LINE = re.compile(r"^(?:transcribed|transcription|generated|created|exported|produced)"
+                           r"\s+(?:by|with|using|in)\s+[^\n]{0,80}?(?:https?://|www\.)\S+$", re.I)
 # one bracketed tag; round brackets only when they hold an event or inaudible speech
 _SQUARE = re.compile(r"\[[^\[\]\n]{0,120}\]")
 _ROUND = re.compile(r"\((?:[^()\n]{0,60})\)")
@@ -102,6 +106,8 @@ def line_kind(line: str) -> str | None:
     rest = strip_annotations(s).strip()
     if _END.match(rest) and len(s.split()) <= 10:
         return "end"
+    if _SERVICE_LINE.match(s):
+        return "note"
     if _WORD.search(rest):
         return None
     tags = inline(s)

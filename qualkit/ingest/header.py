@@ -15,6 +15,7 @@ Decided:
   first block (a blank line after header fields ends the fields a speaker label can give) AND
   the header also has a field that is not a speaker (a date, a mode...), so
   ``Interviewer: Hello`` followed by dialogue stays speech.
+- A title line ``Interview with Ken Thompson, 9-6-89`` (oral histories) names the participant.
 - An explicit front-matter block (``---`` lines around ``key: value`` lines) at the very top
   is read as the header, whatever its keys.
 """
@@ -56,6 +57,8 @@ _FIELD = re.compile(r"^[ \t]*\**(?P<key>[A-Za-z][A-Za-z /'’()-]{0,30}?)\**[ \t
                     r"(?::|[ \t][—–-][ \t]|\t|\|)[ \t]*(?P<value>.*?)[ \t|]*$")
 _KEY_ALONE = re.compile(r"^[ \t]*\**(?P<key>[A-Za-z][A-Za-z /'’()-]{0,30}?)\**[ \t]*:?[ \t]*$")
 _TITLES = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev|St|Sr|Jr|Cllr|Ltd|Co|Inc|etc)\.")
+_INTERVIEW_WITH = re.compile(r"^[ \t]*(?:an?[ \t]+)?(?:oral[ \t]+history[ \t]+)?[Ii]nterview[ \t]+"
+                             r"with[ \t]+(?P<name>[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,4})")
 _NOTATION = re.compile(r"^[ \t]*(?:[\[(].{0,40}?[\])]|\.{3}|…|[-–—/*#]+)[ \t]*[=:–—-]")
 
 
@@ -146,6 +149,11 @@ def find_header(text: str, turns: list[Turn]) -> Header:
                 continue
             dialogue = s
             break
+        titled = _INTERVIEW_WITH.match(line)
+        if titled:
+            _add(fields, "participant", titled["name"])
+            evidence, last_field_end = True, e
+            continue
         m = _FIELD.match(line)
         name = key_name(m["key"]) if m else None
         if m and name and m["value"] and len(m["value"].split()) <= 25:

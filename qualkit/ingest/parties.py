@@ -16,8 +16,12 @@ Decided once, at ingest, here and nowhere else (themes, agreement and exports re
      such as "(Researcher)", is the interviewer; Participant/Respondent/P3/R2/A, or a role
      such as "(Participant, Head of SEND)", is a participant;
   4. the document's header: ``Interviewer: JP (Joanna Pryce)`` names JP and Joanna Pryce;
+     a speaker written by one part of a name the header gives (``Thompson:`` for "Ken
+     Thompson") is that person, unless that part names people on both sides;
   5. once a document has an interviewer, every other speaker in it is a participant (a job
-     role such as "(Head of SEND)" says who they are, not which side of the table);
+     role such as "(Head of SEND)" says who they are, not which side of the table); and
+     when the header names the participants and every speaker but one is one of them, that
+     one is the interviewer (``MSM:`` asking Thompson in an oral history);
   6. otherwise "unknown" (e.g. a Teams VTT with two names and no header): said at ingest, so
      the analyst can name the interviewer.
 """
@@ -94,6 +98,23 @@ def _written(speaker: str, roles: Iterable[str | None]) -> str | None:
     return None
 
 
+def _header_forms(header_names: dict[str, list[str]]) -> dict[str, str]:
+    """Folded names from the header -> party; also the first and last word of a longer name
+    when that word names nobody on the other side."""
+    heads = {fold(n): party for party, names in header_names.items() for n in names}
+    parts: dict[str, set[str]] = {}
+    for party, names in header_names.items():
+        for n in names:
+            words = fold(n).split()
+            if len(words) >= 2:
+                for w in {words[0], words[-1]}:
+                    parts.setdefault(w, set()).add(party)
+    for word, sides in parts.items():
+        if len(sides) == 1 and word not in heads:
+            heads[word] = next(iter(sides))
+    return heads
+
+
 def decide_parties(speakers: dict[str, set[str | None]], header_names: dict[str, list[str]],
                    interviewers: Iterable[str] = (),
                    overrides: dict[str, str] | None = None) -> dict[str, Decision]:
@@ -101,7 +122,7 @@ def decide_parties(speakers: dict[str, set[str | None]], header_names: dict[str,
     labels as written); see the module docstring for the rules."""
     named = {fold(n) for n in interviewers}
     chosen = {fold(k): v for k, v in (overrides or {}).items()}
-    heads = {fold(n): party for party, names in header_names.items() for n in names}
+    heads = _header_forms(header_names)
     out: dict[str, Decision] = {}
     for speaker, roles in speakers.items():
         forms = name_forms(speaker) | {fold(r) for r in roles if r}
@@ -116,6 +137,10 @@ def decide_parties(speakers: dict[str, set[str | None]], header_names: dict[str,
             out[speaker] = Decision(heads[next(iter(forms & set(heads)))],
                                     "named in the header")
     has_interviewer = any(d.party == INTERVIEWER for d in out.values())
+    left = [k for k in speakers if k not in out]
+    if not has_interviewer and len(left) == 1 and len(out) >= 1 and all(
+            d.party == PARTICIPANT and d.reason == "named in the header" for d in out.values()):
+        out[left[0]] = Decision(INTERVIEWER, "the one speaker the header does not name")
     for speaker in speakers:
         if speaker not in out:
             out[speaker] = (Decision(PARTICIPANT, "another speaker interviews")

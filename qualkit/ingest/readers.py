@@ -8,7 +8,8 @@ Conventions
 - .docx: every paragraph of the body in document order, including paragraphs inside table cells
   and content controls where they appear, joined with ``\\n`` (an empty paragraph is a blank
   line). Headers, footers, footnotes and comments are not read.
-- .pdf: the text layer, pages joined with ``\\n\\n``.
+- .pdf: the text layer, pages joined with ``\\n\\n``, without the running header and footer
+  lines every page repeats (``furniture.py``; ``meta["furniture_lines"]`` counts them).
 - .vtt/.srt: rebuilt as a readable transcript, one line per turn, ``[HH:MM:SS] Speaker: utterance``
   (``[HH:MM:SS] utterance`` without a speaker), lines joined with ``\\n``. Consecutive cues by the
   same speaker are merged (utterances joined with a space); cues without a speaker are one turn
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Callable
 
 from qualkit.ingest.decode import decode, decode_text
+from qualkit.ingest.furniture import strip_furniture
 from qualkit.ingest.limits import (Limits, check_docx_expansion, check_docx_paragraphs,
                                    check_file_size)
 from qualkit.ingest.speakers import Label, accepted, find_turns, infer_role, match_label
@@ -139,10 +141,13 @@ def _read_pdf(data: bytes) -> ReadResult:
         raise
     except Exception:  # pypdf raises many kinds on damaged files
         raise ReadError("not a valid PDF file (truncated or corrupt?)") from None
-    text = "\n\n".join(pages).replace("\r\n", "\n").replace("\r", "\n")
+    pages = [p.replace("\r\n", "\n").replace("\r", "\n") for p in pages]
+    kept, furniture = strip_furniture(pages)
+    text = "\n\n".join(kept)
     if not text.strip():
         raise ReadError("PDF has no text layer (scanned?) — run OCR first")
-    return ReadResult(text=text, turns=find_turns(text), format="pdf", meta={"pages": len(pages)})
+    meta = {"pages": len(pages), **({"furniture_lines": furniture} if furniture else {})}
+    return ReadResult(text=text, turns=find_turns(text), format="pdf", meta=meta)
 
 
 @contextmanager
@@ -308,7 +313,7 @@ def _cue_pieces(start: float, end: float, lines: list[str]) -> list[_Piece]:
     spans, voice, pos = [], None, 0
     for m in _VOICE_RE.finditer(raw):
         spans.append((voice, raw[pos:m.start()]))
-        voice, pos = " ".join(m[1].split()) or None, m.end()
+        voice, pos = " ".join(html.unescape(m[1]).split()) or None, m.end()
     spans.append((voice, raw[pos:]))
     pieces: list[_Piece] = []
     for voice, chunk in spans:

@@ -5,7 +5,15 @@ Conventions
   ``Interviewer:``, ``I:``, ``Int:``, ``Q:``/``A:``, ``P3:``, ``Participant 3:``, ``Respondent 2:``,
   ``R2:``, ``Dr Jane Smith:``, ``NAME (Role):``, ``Name Surname (Role):``, ``**Name:**`` or
   ``**Name**:``, each optionally after a timestamp ``[00:01:02]``, ``(00:01:02)`` or ``00:01:02``
-  (a ``-`` after the timestamp is allowed); ``Name (00:01:02):`` also works.
+  (a ``-`` after the timestamp is allowed); ``Name (00:01:02):`` also works. A colon that
+  starts a time is not a label's colon (``Emma  0:00`` is not the speaker "Emma 0").
+- Headings of exported transcripts, a label on its own line with the text below it: Otter,
+  Teams .docx and Descript write ``Name  0:03`` or ``**Name**  0:03`` (a time alone after the
+  name, after two spaces or a tab -- or one, when that name heads a turn twice); Markdown
+  exports also put the text after a bold name and a time on the same line
+  (``**Name** [0:03] text``). A role label alone on its line (``Interviewer 1`` then the text
+  below, as transcription tools print to PDF) counts when the document has two such lines
+  (of any roles).
 - ``Turn.speaker`` is the name as written (whitespace collapsed, ``**`` removed).
   ``Turn.role`` is the role written in brackets, verbatim; otherwise it is inferred:
   "interviewer" for Interviewer/Int/I/Q/Question/Facilitator/Researcher/Moderator (optionally
@@ -39,10 +47,26 @@ _LABEL_RE = re.compile(
     (?P<name>[^\W\d_][^:()\[\]*\n]{{0,59}}?)
     [ \t]*
     (?:\((?:(?P<ts4>{_TS})|(?P<role>[^()\n:]{{1,80}}))\)[ \t]*)?
-    (?(bold)(?:\*\*[ \t]*:|:[ \t]*\*\*)|:)
+    (?(bold)(?:\*\*[ \t]*:|:[ \t]*\*\*)|:)(?!\d\d)
     """,
     re.MULTILINE | re.VERBOSE,
 )
+# a heading: ``Name  0:03`` alone on its line, or ``**Name** [0:03]`` with text after it
+_HEADING_RE = re.compile(
+    rf"""
+    ^[ \t]*(?P<bold>\*\*)?
+    (?P<name>[^\W\d_][^:()\[\]*\n]{{0,59}}?)
+    (?(bold)\*\*)
+    (?P<gap>[ \t]+)
+    (?:\[(?P<ts1>{_TS})\]|\((?P<ts2>{_TS})\)|(?P<ts3>{_TS}))
+    (?(bold)[ \t]*|[ \t]*$)
+    """,
+    re.MULTILINE | re.VERBOSE,
+)
+# a role label alone on its line (``Interviewer 1``), the text on the lines below
+_ROLE_LINE_RE = re.compile(
+    r"^[ \t]*(?P<name>(?i:interviewer|interviewee|participant|respondent|facilitator|"
+    r"moderator|researcher)(?:[ \t]+\d{1,2})?)[ \t]*$", re.MULTILINE)
 
 _INTERVIEWER_RE = re.compile(
     r"(?i:interviewer|int|facilitator|researcher|moderator|question)(?:[ \t]*\d+)?|I\d*|Q\d*"
@@ -119,20 +143,51 @@ def match_label(line: str) -> Label | None:
     return _label_from_match(m, line) if m else None
 
 
+def is_label_line(line: str) -> bool:
+    """True when ``line`` opens with a speaker label of any form (repetition not checked)."""
+    line = line.rstrip("\n")
+    return bool(match_label(line) or _ROLE_LINE_RE.fullmatch(line)
+                or ((m := _HEADING_RE.match(line)) and _heading_label(m)))
+
+
 def accepted(labels: list[Label]) -> list[bool]:
     """Which candidate labels count: known forms, or names used as a label at least twice."""
     counts = Counter(label.speaker for label in labels)
     return [label.known or counts[label.speaker] >= 2 for label in labels]
 
 
+def _heading_label(m: re.Match[str]) -> Label | None:
+    speaker = " ".join(m["name"].split())
+    if infer_role(speaker) is None and not looks_like_name(speaker):
+        return None
+    # two spaces, a tab or bold: the layout of an export; one space: only if used twice
+    known = bool(m["bold"]) or "\t" in m["gap"] or len(m["gap"]) >= 2
+    timestamp = m["ts1"] or m["ts2"] or m["ts3"]
+    return Label(speaker, infer_role(speaker), timestamp, known, m.start(), m.end())
+
+
+def _role_line_label(m: re.Match[str], known: bool) -> Label:
+    speaker = " ".join(m["name"].split())
+    return Label(speaker, infer_role(speaker), None, known, m.start(), m.end())
+
+
 def find_labels(text: str) -> list[Label]:
     """All accepted speaker labels in ``text``, in order."""
-    candidates = []
+    found: dict[int, Label] = {}
     for m in _LABEL_RE.finditer(text):
         label = _label_from_match(m, text)
         if label is not None:
-            candidates.append(label)
-    return [label for label, ok in zip(candidates, accepted(candidates)) if ok]
+            found[label.start] = label
+    for m in _HEADING_RE.finditer(text):
+        label = _heading_label(m)
+        if label is not None and label.start not in found:
+            found[label.start] = label
+    role_lines = [m.start() for m in _ROLE_LINE_RE.finditer(text) if m.start() not in found]
+    for start in role_lines:  # the document's convention once two lines follow it
+        found[start] = _role_line_label(_ROLE_LINE_RE.match(text, start), len(role_lines) >= 2)
+    candidates = [found[k] for k in sorted(found)]
+    ok = accepted(candidates)
+    return [label for label, keep in zip(candidates, ok) if keep]
 
 
 def find_turns(text: str) -> list[Turn]:
