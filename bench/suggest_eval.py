@@ -47,6 +47,30 @@ def seed_sentences(seeds: Path) -> list[str]:
     return out
 
 
+def cached_encoder(encode, model_id: str, path: Path | None):
+    """``encode`` through an .npz file of text -> vector (for iterating; keyed by model)."""
+    if path is None:
+        return encode
+    import hashlib
+
+    store: dict[str, np.ndarray] = {}
+    if path.is_file():
+        with np.load(path) as z:
+            store.update(z.items())
+
+    def key(t: str) -> str:
+        return hashlib.sha1(f"{model_id}\n{t}".encode()).hexdigest()
+
+    def fn(texts):
+        todo = [t for t in dict.fromkeys(texts) if key(t) not in store]
+        if todo:
+            store.update(zip(map(key, todo), np.asarray(encode(todo), dtype=np.float32)))
+            np.savez(path, **store)
+        return np.stack([store[key(t)] for t in texts])
+
+    return fn
+
+
 class Scorer:
     """Embeds once; scores items with suggest() under a configuration."""
 
@@ -91,23 +115,42 @@ class Scorer:
             "n": len(items), "n_leaf": len(leafy)}
 
 
-def probe(sc, items, centre, lexical, shuffles=2, leaf_only=False):
-    """80 % coded, 20 % scored, 5 folds per shuffle: (coded, zero-shot on the same items).
-    ``leaf_only``: codings with a parent code (no sub-code fits) are not passed on, so parent
-    codes never become candidates."""
-    got, zs = [], []
+def _pooled(sc, pairs, shuffles):
+    """Accuracy over (item, its ranking) pairs: an item scored in several shuffles counts once
+    per scoring. ``n`` is the items scored per shuffle."""
+    leafy = [(it, r) for it, r in pairs if it["codes"] & sc.leaves]
+    tops = [({top(c) for c in it["codes"]}, r) for it, r in pairs]
+    return {"leaf1": np.mean([r[0] in it["codes"] for it, r in leafy]),
+            "leaf3": np.mean([bool(set(r[:3]) & it["codes"]) for it, r in leafy]),
+            "top1": np.mean([top(r[0]) in t for t, r in tops]),
+            "top3": np.mean([any(top(c) in t for c in r[:3]) for t, r in tops]),
+            "n": len(pairs) / shuffles / 5}
+
+
+def probe(sc, items, centre, lexical, shuffles=2, leaf_only=False, fracs=(0.8,)):
+    """Learning curve: the items are shuffled into 5 folds; each fold in turn is scored while
+    ``frac`` of ALL items, taken from the other folds in shuffled order, count as coded (0.8 =
+    all four other folds). Returns {frac: {"all"/"dev"/"test": accuracy}}, frac 0 being the
+    same folds zero-shot. ``leaf_only``: codings with a parent code (no sub-code fits) are not
+    passed on, so parent codes never become candidates."""
+    got: dict[float, dict[str, list]] = {f: {"all": [], "dev": [], "test": []}
+                                         for f in (0, *fracs)}
     for seed in range(shuffles):
         order = np.random.default_rng(seed).permutation(len(items))
         for fold in np.array_split(order, 5):
             test = [items[i] for i in sorted(fold)]
-            coded = [items[i] for i in sorted(set(order) - set(fold))]
-            if leaf_only:
-                coded = [dict(it, codes=it["codes"] & sc.leaves) for it in coded]
-                coded = [it for it in coded if it["codes"]]
-            got.append(sc.accuracy(test, sc.rank(test, centre, lexical, coded)))
-            zs.append(sc.accuracy(test, sc.rank(test, centre, lexical)))
-    mean = lambda rs: {k: float(np.mean([r[k] for r in rs])) for k in rs[0]}  # noqa: E731
-    return mean(got), mean(zs)
+            rest = [int(i) for i in order if i not in set(fold)]
+            for f in (0, *fracs):
+                coded = [items[i] for i in sorted(rest[:int(round(f * len(items)))])]
+                if leaf_only:
+                    coded = [dict(it, codes=it["codes"] & sc.leaves) for it in coded]
+                    coded = [it for it in coded if it["codes"]]
+                ranked = sc.rank(test, centre, lexical, coded)
+                for half in ("all", "dev", "test"):
+                    got[f][half] += [(it, ranked[it["id"]]) for it in test
+                                     if half in ("all", it["half"])]
+    return {f: {h: _pooled(sc, pairs, shuffles) for h, pairs in halves.items()}
+            for f, halves in got.items()}
 
 
 def per_code(sc, items, centre, lexical, n_coded, seeds=5):
@@ -146,12 +189,22 @@ def report(sc, name, items, project_texts, shuffles) -> None:
         sub = [it for it in items if it["half"] == half]
         for label, c, lex in (configs[0], configs[-1]):
             print(line(f"{half.upper()} half, {label}", sc.accuracy(sub, sc.rank(sub, c, lex))))
+    fracs = (0.1, 0.25, 0.5, 0.8)
     for label, c, lex in (configs[0], configs[-1]):
-        got, zs = probe(sc, items, c, lex, shuffles)
-        print(line(f"80 % coded, 20 % scored, {label.split(', ', 1)[1]}", got))
-        print(line(f"  the same items zero-shot, {label.split(', ', 1)[1]}", zs))
+        curve = probe(sc, items, c, lex, shuffles, fracs=fracs)
+        short = label.split(", ", 1)[1]
+        print(line(f"80 % coded, 20 % scored, {short}", curve[0.8]["all"]))
+        print(line(f"  the same items zero-shot, {short}", curve[0]["all"]))
+    print(f"\nLearning curve, shipped: share of all items coded, the fold scored (leaf top-1 / "
+          f"top-3, top level top-1 / top-3; {shuffles} shuffles x 5 folds)\n")
+    print("| coded | all | DEV half | TEST half |")
+    print("|---|---|---|---|")
+    for f in (0, *fracs):
+        cells = [f"{r['leaf1']:.3f} / {r['leaf3']:.3f}, {r['top1']:.3f} / {r['top3']:.3f}"
+                 for r in (curve[f][h] for h in ("all", "dev", "test"))]
+        print(f"| {f:.0%} | " + " | ".join(cells) + " |")
     if any(not (it["codes"] & sc.leaves) for it in items):
-        got, _ = probe(sc, items, centre, True, shuffles, leaf_only=True)
+        got = probe(sc, items, centre, True, shuffles, leaf_only=True)[0.8]["all"]
         print(line("80 % coded, shipped, parent-only codings not passed on", got))
     if name == "invented":
         for n in (5, 8):
@@ -164,12 +217,14 @@ def main() -> None:
     ap.add_argument("--codeframe", type=Path, default=ROOT / "codeframes" / "data-linkage.yaml")
     ap.add_argument("--backend", default="onnx-int8")
     ap.add_argument("--shuffles", type=int, default=2, help="shuffles of the 5-fold probe")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="an .npz file caching the embeddings between runs (e.g. under /tmp)")
     args = ap.parse_args()
     from qualkit.embed import get_embedder
 
     emb = get_embedder(args.backend)
     cf = load_codeframe(args.codeframe)
-    sc = Scorer(cf, emb.encode)
+    sc = Scorer(cf, cached_encoder(emb.encode, emb.model_id, args.cache))
     t = time.perf_counter()
     real = load_real(seeds=args.seeds)
     invented = load_invented()
