@@ -26,7 +26,8 @@ from typing import Any
 from qualkit.models import Codeframe, QualkitError
 from qualkit.tui.labels import short_labels
 
-STRONG = 0.5  # a suggestion scoring at least this is marked in the list
+STRONG = 0.5  # a suggestion scoring at least this is marked in the list (not on interviewer
+# turns: questions are rarely coded, and on a real interview half the stars they got were noise)
 NONE: frozenset[str] = frozenset()
 BUILT_IN = ("document", "kind", "path", "n_segments", "format")  # not attributes
 
@@ -54,6 +55,7 @@ class Session:
     docs: list[str] = field(default_factory=list)
     speakers: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
+    parties: list[str] = field(default_factory=list)  # interviewer | participant | unknown | ""
     questions: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     applied: list[frozenset[str]] = field(default_factory=list)
@@ -88,6 +90,7 @@ class Session:
         self.roles = [r or "" for r in cols["role"]]
         self.questions = [q or "" for q in cols["question"]]
         self.index = {sid: i for i, sid in enumerate(self.ids)}
+        self.parties = [x or "" for x in cols["party"]]
         self._redact(p.screen_redactor(self.redact), cols["party"])
         self._turns()
         self.doc_total = Counter(self.docs)
@@ -181,7 +184,9 @@ class Session:
 
     def strong(self, row: int) -> Suggestion | None:
         got = self.suggestions.get(self.ids[row])
-        return got[0] if got and got[0].score >= STRONG else None
+        if not got or got[0].score < STRONG or self.parties[row] == "interviewer":
+            return None
+        return got[0]
 
     def turn_rows(self, row: int) -> list[int]:
         """Every row of the turn ``row`` belongs to, in order."""
