@@ -14,8 +14,8 @@ import typer
 from rich import box
 from rich.table import Table
 
-from qualkit.cli.app import (app, escape, keep_pseudonyms, open_current, out, screen_redactor,
-                             shown_doc, shown_text)
+from qualkit.cli.app import (app, escape, keep_pseudonyms, open_current, out, plural,
+                             screen_redactor, shown_doc, shown_text)
 
 foi_app = typer.Typer(help="FOI letters: answers read from each letter, and tallies.",
                       no_args_is_help=True)
@@ -97,8 +97,8 @@ def foi_show(letter: str = typer.Argument(..., help="Letter name (or part of it)
     refused = answers[answers["answer"] == "refused"]
     if len(refused):
         r = refused.iloc[0]
-        out.print(f"[bold red]Refused[/]: {shown(r['qualifier'])} ({len(refused)} questions "
-                  f"not answered) — “{shown(r['evidence'])}”")
+        out.print(f"[bold red]Refused[/]: {shown(r['qualifier'])} "
+                  f"({plural(len(refused), 'question')} not answered) — “{shown(r['evidence'])}”")
     t = Table(expand=True, title=escape(shown_doc(red, name)), title_justify="left")
     t.add_column("question", no_wrap=True)
     t.add_column("answer", ratio=1, overflow="fold")

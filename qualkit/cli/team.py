@@ -61,8 +61,8 @@ def agree(
     p = open_current()
     if group:
         row = p.group_agreement(group, coders=coders, require_done=not any_coded)
-        out.print(f"[bold]{escape(row['group'])}[/] (nominal, {row['categories']} categories "
-                  f"used): {row['n_units']} segments, {row['n_coders']} coders; agreement "
+        out.print(f"[bold]{escape(row['group'])}[/] (nominal, {plural(row['categories'], 'category', 'categories')} "
+                  f"used): {plural(row['n_units'], 'segment')}, {plural(row['n_coders'], 'coder')}; agreement "
                   f"{_num(row['percent_agreement'])}, alpha {_num(row['krippendorff_alpha'])}, "
                   f"AC1 {_num(row['gwet_ac1'])}, Brennan-Prediger "
                   f"{_num(row['brennan_prediger'])}")
