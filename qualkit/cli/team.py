@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from qualkit.cli.app import (app, clip, coder_or_fail, escape, keep_pseudonyms, open_current,
-                             out, screen_redactor, shown_doc, shown_text)
+                             out, plural, screen_redactor, shown_doc, shown_text)
 from qualkit.models import QualkitError
 
 
@@ -61,8 +61,10 @@ def agree(
     p = open_current()
     if group:
         row = p.group_agreement(group, coders=coders, require_done=not any_coded)
-        out.print(f"[bold]{escape(row['group'])}[/] (nominal, {plural(row['categories'], 'category', 'categories')} "
-                  f"used): {plural(row['n_units'], 'segment')}, {plural(row['n_coders'], 'coder')}; agreement "
+        out.print(f"[bold]{escape(row['group'])}[/] (nominal, "
+                  f"{plural(row['categories'], 'category', 'categories')} used): "
+                  f"{plural(row['n_units'], 'segment')}, {plural(row['n_coders'], 'coder')}; "
+                  "agreement "
                   f"{_num(row['percent_agreement'])}, alpha {_num(row['krippendorff_alpha'])}, "
                   f"AC1 {_num(row['gwet_ac1'])}, Brennan-Prediger "
                   f"{_num(row['brennan_prediger'])}")
