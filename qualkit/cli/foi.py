@@ -112,7 +112,8 @@ def foi_show(letter: str = typer.Argument(..., help="Letter name (or part of it)
     if len(refused):
         r = refused.iloc[0]
         out.print(f"[bold red]Refused[/]: {shown(r['qualifier'])} "
-                  f"({plural(len(refused), 'question')} not answered) — “{shown(r['evidence'])}”")
+                  f"({plural(len(refused), 'question')} not answered) — "
+                  f"“{shown(r['evidence'])}”")
     t = Table(expand=True, title=escape(shown_doc(red, name)), title_justify="left")
     t.add_column("question", no_wrap=True)
     t.add_column("answer", ratio=1, overflow="fold")
