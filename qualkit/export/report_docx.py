@@ -5,9 +5,9 @@ Word is where the report writer edits, so the document uses Word's built-in styl
 restyles everything. The page is A4. Charts are embedded from memory (``add_picture``) at
 text width, each followed by its caption (which carries the title, so the image does not
 repeat it); tables get a numbered caption above, numbers right-aligned, columns sized to
-their content and never narrower than their longest word (measured for DejaVu Sans Bold, so a
-header is not broken "Segmen/ts" in LibreOffice or Word); captions keep with what they caption. The file is built in memory and
-written atomically, private (0600).
+their content and never narrower than their longest word (measured for DejaVu Sans Bold, so
+a header is not broken "Segmen/ts" in LibreOffice or Word); captions keep with what they
+caption. The file is built in memory and written atomically, private (0600).
 """
 from __future__ import annotations
 
