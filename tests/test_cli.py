@@ -109,7 +109,19 @@ def test_status_shows_codings_by_coder_and_documents_done(tmp_path):
         p.code(sid, "barrier.health_data.reluctance", coder="ana")
         p.mark_done("one", coder="ana")
     res = run("-C", str(root), "status")
-    assert "ana (1)" in res.output and "ana: 1 documents" in res.output
+    assert "ana (1)" in res.output and "ana: 1 document" in res.output
+    # one of a thing is singular ("1 documents" was a bug), zero and many are plural
+    assert "1 documents" not in res.output
+    assert "(1 transcript, 0 FOI letters)" in res.output
+
+
+def test_plural_agrees_with_its_count():
+    from qualkit.cli.app import plural
+
+    assert [plural(n, "document") for n in (0, 1, 2)] == ["0 documents", "1 document",
+                                                          "2 documents"]
+    assert plural(1, "category", "categories") == "1 category"
+    assert plural(3, "category", "categories") == "3 categories"
 
 
 def sample_copy(tmp_path):

@@ -358,3 +358,44 @@ def test_every_agreement_column_has_a_readable_header(tmp_path: Path) -> None:
     low = header.index("Alpha 95% CI low") + 1
     assert wb["Agreement"].cell(2, low).number_format == "0.000"
     assert "Role" in _rows(wb["Quotes"])[0]
+
+
+def test_attribute_sheets_only_for_attributes_that_group_documents(tmp_path) -> None:
+    """Free-text attributes (a date per interview, one transcriber note, long descriptions)
+    get no Codes x <attribute> sheet; the Summary says which were left out and why."""
+    docs = fx.DOCUMENTS.assign(
+        interview_date=["2023-03-14", "2023-05-09", "2023-06-21"],
+        transcriber=["typed from the audio"] * 3,
+        mode=["Microsoft Teams meeting, automatic transcript, about twenty minutes long"] * 2
+        + ["In person at the council offices, typed up from notes the same afternoon"])
+    book = assemble(fx.codings(), fx.segments(), docs, fx.CODES, project="Fixture study")
+    path = tmp_path / "attrs.xlsx"
+    write_workbook(path, book)
+    wb = openpyxl.load_workbook(path)
+    attribute_sheets = [s for s in wb.sheetnames if s.startswith("Codes x ")
+                        and s != "Codes x Documents"]
+    assert attribute_sheets == ["Codes x role", "Codes x region"]
+    rows = _rows(wb["Summary"])
+    start = next(i for i, r in enumerate(rows) if r[0] == "Not included")
+    left_out = {r[0]: r[1] for r in rows[start + 1:] if r[0] and r[0].startswith("Codes x ")}
+    assert set(left_out) == {"Codes x interview_date", "Codes x transcriber", "Codes x mode"}
+    assert "own value" in left_out["Codes x interview_date"]
+    assert "same one" in left_out["Codes x transcriber"]
+    assert "descriptions" in left_out["Codes x mode"]
+
+
+def test_the_grouping_rule_at_its_edges() -> None:
+    from qualkit.export.workbook import attribute_verdicts
+
+    n = 40
+    docs = pd.DataFrame({"document": [f"d{i}.txt" for i in range(n)],
+                         "twenty": [f"g{i % 20}" for i in range(n)],  # half the documents
+                         "twentyone": [f"g{i % 21}" for i in range(n)],
+                         "twelve_of_20": [f"g{i % 12}" for i in range(20)] + [None] * 20,
+                         "thirteen_of_20": [f"g{i % 13}" for i in range(20)] + [None] * 20,
+                         "blank": [""] * n})
+    verdicts = attribute_verdicts(docs)
+    assert verdicts["twenty"] is None and verdicts["twelve_of_20"] is None
+    assert "21 different values over 40" in verdicts["twentyone"]
+    assert "13 different values over 20" in verdicts["thirteen_of_20"]  # max(12, 10) = 12
+    assert verdicts["blank"] == "no document has a value"

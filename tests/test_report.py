@@ -291,3 +291,32 @@ def test_quotes_and_report_commands(study):
                               "--redact"])
     assert res.exit_code == 0, res.output
     assert "redacted 2 identifiers (1 NHS number, 1 name)" in res.output
+
+
+def test_word_table_columns_hold_their_longest_header_word_whole():
+    """The new-user walk saw "Segmen/ts", "All document/s" and "metropolit/an" in the Word
+    report: every column must be as wide as its longest word, measured with the real metrics
+    of DejaVu Sans Bold (what LibreOffice prints a .docx in without Calibri), at 8 pt plus
+    LibreOffice's 0.19 cm cell margins."""
+    import os
+
+    docx = pytest.importorskip("docx")
+    matplotlib = pytest.importorskip("matplotlib")
+    font = pytest.importorskip("PIL.ImageFont").truetype(
+        os.path.join(matplotlib.get_data_path(), "fonts/ttf/DejaVuSans-Bold.ttf"), 800)
+    from qualkit.export.report_docx import TEXT_WIDTH_IN, add_table
+
+    codes = ["Code", "Segments", "county council", "metropolitan district", "unitary",
+             "All documents"]
+    answers = ["Answer", "county council", "london borough", "metropolitan district",
+               "unitary", "All councils", "ICBs", "All councils and ICBs"]
+    for headers in (codes, answers):
+        first = ["Children looked after (care experienced)"]
+        table = pd.DataFrame([first + ["2 (100.0%)"] * (len(headers) - 1)], columns=headers)
+        doc = docx.Document()
+        add_table(doc, table, "Table 1. Test")
+        widths = [c.width.inches for c in doc.tables[0].rows[0].cells]
+        for header, width in zip(headers, widths):
+            longest = max(font.getlength(w) / 100 / 72 for w in header.split())  # in, 8 pt
+            assert width >= longest + 2 * 0.19 / 2.54, (header, width, longest)
+        assert sum(widths) <= TEXT_WIDTH_IN + 0.01  # and it still fits the page

@@ -7,8 +7,8 @@ import typer
 from rich.table import Table
 
 from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, err, escape,
-                             keep_pseudonyms, open_current, out, screen_redactor, shown_text,
-                             state, step_reporter, warn_pending)
+                             keep_pseudonyms, open_current, out, plural, screen_redactor,
+                             shown_text, state, step_reporter, warn_pending)
 
 REDACT_HELP = "Pseudonymise names, identifiers, speakers and documents."
 from qualkit.models import QualkitError
@@ -20,7 +20,8 @@ def embed() -> None:
     p = open_current()
     with bar("Embedding") as b:
         n = p.embed(progress=step_reporter(b))
-    out.print(f"Embedded {n} new texts; all {len(p.segments())} segments have vectors "
+    out.print(f"Embedded {plural(n, 'new text')}; all "
+              f"{plural(len(p.segments()), 'segment')} have vectors "
               f"(unchanged texts come from the cache; model {escape(p.embedder.model_id)}).")
 
 
@@ -77,9 +78,10 @@ def _left_out(p, options: dict, redacted: bool = False) -> None:
         segs = segs[segs["kind"] == options["kind"]]
     unknown = segs[segs["party"] == "unknown"]
     if len(unknown):
-        docs = (f"{unknown['document'].nunique()} documents" if redacted
+        docs = (plural(unknown['document'].nunique(), 'document') if redacted
                 else ", ".join(sorted(set(unknown["document"]))))
-        err.print(f"[yellow]note:[/] {len(unknown)} segments whose speaker's party is unknown "
+        err.print(f"[yellow]note:[/] {plural(len(unknown), 'segment')} whose speaker's party "
+                  "is unknown "
                   f"were left out ({escape(docs)}); `qualkit speakers` shows them")
 
 
@@ -102,7 +104,7 @@ def print_themes(p, run, red=None) -> None:
     segs = p.segments().set_index("segment_id")
     texts, docs = segs["text"], segs["document"]
     t = Table(expand=True, title=f"Candidate themes (run {run.run_id}, {run.method}, "
-              f"{run.segments} segments, {len(run.outliers)} outliers; "
+              f"{plural(run.segments, 'segment')}, {plural(len(run.outliers), 'outlier')}; "
               f"model {escape(run.model_id)})", title_justify="left")
     t.add_column("#", no_wrap=True)
     t.add_column("size", no_wrap=True)
@@ -196,15 +198,17 @@ def analyse() -> None:
 
 
 def print_summary(s, red=None) -> None:
-    out.print(f"Documents: {s.transcripts} transcripts, {s.foi_letters} FOI letters; "
-              f"{s.segments} segments; codeframe '{escape(s.codeframe)}' with {s.codes} codes.")
+    out.print(f"Documents: {plural(s.transcripts, 'transcript')}, "
+              f"{plural(s.foi_letters, 'FOI letter')}; {plural(s.segments, 'segment')}; "
+              f"codeframe '{escape(s.codeframe)}' with {plural(s.codes, 'code')}.")
     for question, counts in s.foi_answers.items():
         parts = ", ".join(f"{k} {v}" for k, v in counts.items())
-        out.print(f"FOI {question}: {parts} (of {sum(counts.values())} letters)")
+        out.print(f"FOI {question}: {parts} (of {plural(sum(counts.values()), 'letter')})")
     if not s.segments:
         out.print("No segments yet: put transcripts in transcripts/ (FOI letters in foi/).")
         return
-    out.print(f"Embeddings: {s.embedded_now} new texts embedded; all {s.segments} segments have "
+    out.print(f"Embeddings: {plural(s.embedded_now, 'new text')} embedded; all "
+              f"{plural(s.segments, 'segment')} have "
               f"vectors (unchanged texts come from the cache; model {escape(s.model_id)}).")
     for outcome in s.themes:
         if outcome.run is None:
@@ -212,8 +216,9 @@ def print_summary(s, red=None) -> None:
                       f"({escape(outcome.error)}).")
             continue
         run = outcome.run
-        out.print(f"Themes in the {outcome.label}: {len(run.themes)} candidate themes from "
-                  f"{run.segments} segments ({run.method}; {len(run.outliers)} outliers; "
+        out.print(f"Themes in the {outcome.label}: {plural(len(run.themes), 'candidate theme')} "
+                  f"from {plural(run.segments, 'segment')} ({run.method}; "
+                  f"{plural(len(run.outliers), 'outlier')}; "
                   f"run {run.run_id}).")
         for r in run.themes.head(8).itertuples(index=False):
             code = f" ~ {escape(r.resembles_code)}" if r.resembles_code else ""
@@ -224,8 +229,8 @@ def print_summary(s, red=None) -> None:
         for m in run.messages:
             out.print(f"  note: {escape(m)}")
     parts = escape(", ".join(f"{code} ({n})" for code, n in list(s.top_suggestions.items())[:5]))
-    out.print(f"Suggestions: a ranked code for each of {s.suggested} segments of speech (none "
-              "applied); "
+    out.print(f"Suggestions: a ranked code for each of {plural(s.suggested, 'segment')} of "
+              "speech (none applied); "
               f"most suggested: {parts}.")
     if s.workbook:
         out.print(f"Workbook: {escape(s.workbook)} (matrices, themes, FOI tallies with charts, "

@@ -158,6 +158,12 @@ def step_reporter(progress_bar):
     return report
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n`` and the noun agreeing with it: "1 document", "0 documents", "2 documents"
+    (``many`` for a plural that is not ``word + "s"``)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
 
@@ -175,5 +181,5 @@ def warn_pending(p) -> None:
     """Say when segmentation settings changed since the last ingest (and what it re-reads)."""
     for why, docs in p.pending_changes().items():
         err.print(f"[yellow]changed since the last ingest:[/] {escape(why)}; "
-                  f"`qualkit ingest` will read {len(docs)} document"
-                  f"{'s' * (len(docs) != 1)} again (codings follow their text)")
+                  f"`qualkit ingest` will read {plural(len(docs), 'document')} again "
+                  "(codings follow their text)")

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, err, escape, open_current, out,
-                             redacting)
+                             plural, redacting)
 
 export_app = typer.Typer(help="Write codings, codebooks and projects for other people and "
                               "tools.", no_args_is_help=True)
@@ -82,11 +82,13 @@ def export_qdpx(coder: Optional[str] = typer.Option(None, "--coder",
 def _import(path: Path) -> None:
     result = open_current().import_refi(path)
     added = result["codes_added"]
-    out.print(f"Imported {escape(path.name)}: {len(added)} new codes"
+    out.print(f"Imported {escape(path.name)}: {plural(len(added), 'new code')}"
               + (f" ({escape(', '.join(added[:8]))}{'...' if len(added) > 8 else ''})"
                  if added else "")
-              + f"; {result['documents']} documents; {result['codings']} codings on "
-                f"{result['segments_coded']} segment codings; {result['memos']} memos.")
+              + f"; {plural(result['documents'], 'document')}; "
+                f"{plural(result['codings'], 'coding')} on "
+                f"{plural(result['segments_coded'], 'segment coding')}; "
+                f"{plural(result['memos'], 'memo')}.")
     _warn(result["warnings"])
     raise typer.Exit(EXIT_PARTIAL if result["warnings"] else EXIT_OK)
 
@@ -111,8 +113,9 @@ def merge(source: Path = typer.Argument(..., help="A codings bundle, or another 
     reports = open_current().merge(source)
     partial = False
     for r in reports:
-        out.print(f"{escape(r['coder'])}: {r['codings']} new codings, {r['memos']} memos, "
-                  f"{r['done']} done marks" + (f"; {r['moved']} placed on re-cut segments"
+        out.print(f"{escape(r['coder'])}: {plural(r['codings'], 'new coding')}, "
+                  f"{plural(r['memos'], 'memo')}, {plural(r['done'], 'done mark')}"
+                  + (f"; {r['moved']} placed on re-cut segments"
                                                if r["moved"] else ""))
         for kind, why in r["aside_items"]:
             partial = True
@@ -132,7 +135,7 @@ def export_excel(coder: Optional[str] = typer.Option(None, "--coder",
     agreement, FOI answers and tallies with charts, codebook."""
     p = open_current()
     done = p.export_excel(output, coder=coder, redact=redacting(p, redact))
-    out.print(f"Wrote {escape(str(done.path))} ({done.quotes} quotes).")
+    out.print(f"Wrote {escape(str(done.path))} ({plural(done.quotes, 'quote')}).")
     for part in done.missing:
         err.print(f"[dim]not included: {escape(part)}[/]")
     if done.redaction is not None:

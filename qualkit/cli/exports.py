@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from qualkit.cli.app import app, escape, open_current, out, redacting
+from qualkit.cli.app import app, escape, open_current, out, plural, redacting
 
 
 def redaction_kinds(report) -> str:
@@ -27,7 +27,7 @@ def _redaction_line(report) -> str:
     if report is None:
         return ""
     kinds = redaction_kinds(report)
-    return (f"; redacted {report.total} identifiers ({kinds})" if report.total
+    return (f"; redacted {plural(report.total, 'identifier')} ({kinds})" if report.total
             else "; redacted (no identifiers found in the text, speakers and documents "
                  "pseudonymised)")
 
@@ -52,7 +52,7 @@ def quotes(
     p = open_current()
     done = p.export_quotes(output, fmt, codes or None, per_code, coder, context,
                            redacting(p, redact))
-    out.print(f"wrote {done.quotes} quotes to {escape(str(done.path))}"
+    out.print(f"wrote {plural(done.quotes, 'quote')} to {escape(str(done.path))}"
               f"{escape(_redaction_line(done.redaction))}")
     if done.missing:
         out.print(f"not applied yet, so no quotes: {escape(', '.join(done.missing))}")
@@ -75,5 +75,5 @@ def report(
     p = open_current()
     done = p.export_report(output, fmt, coder, redacting(p, redact),
                            by=None if by.lower() == "none" else by)
-    out.print(f"wrote the draft report ({done.quotes} quotes) to {escape(str(done.path))}"
+    out.print(f"wrote the draft report ({plural(done.quotes, 'quote')}) to {escape(str(done.path))}"
               f"{escape(_redaction_line(done.redaction))}")

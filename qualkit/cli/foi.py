@@ -14,8 +14,9 @@ import typer
 from rich import box
 from rich.table import Table
 
-from qualkit.cli.app import (app, escape, keep_pseudonyms, open_current, out, screen_redactor,
-                             shown_doc, shown_text)
+from qualkit.cli.app import (app, escape, keep_pseudonyms, open_current, out, plural,
+                             screen_redactor, shown_doc, shown_text)
+from qualkit.cli.tables import fit_columns, wrap_label
 
 foi_app = typer.Typer(help="FOI letters: answers read from each letter, and tallies.",
                       no_args_is_help=True)
@@ -43,14 +44,18 @@ def foi_tally(
         out.print("No FOI answers yet: put letters in foi/ and run qualkit ingest.")
         return
     for q, qdf in df.groupby("question", sort=False):
-        out.print(_question_table(q, qdf))
+        table, key = _question_table(q, qdf)
+        out.print(table)
+        if key:
+            out.print(f"[dim]{escape(key)}[/]", soft_wrap=False)
         out.print()
-    out.print(f"[dim]{escape(BASE_NOTE)}.[/]")
+    out.print(f"[dim]{escape(BASE_NOTE)}.[/]", soft_wrap=False)  # between words
 
 
-def _question_table(q: str, qdf) -> Table:
+def _question_table(q: str, qdf) -> tuple[Table, str]:
     """Options x groups (or groups x options, whichever is narrower), "count (percent)" in
-    each cell and the base of every group; two-line cells when the terminal is narrow."""
+    each cell and the base of every group; two-line cells when the terminal is narrow. Also
+    the key to any header word shortened to fit (empty when none was)."""
     options, groups = list(dict.fromkeys(qdf["option"])), list(dict.fromkeys(qdf["group"]))
     bases = qdf.drop_duplicates("group").set_index("group")["denominator"]
     cells = {(r.option, r.group): (r.count, r.percent) for r in qdf.itertuples(index=False)}
@@ -58,21 +63,30 @@ def _question_table(q: str, qdf) -> Table:
     rows, cols = (groups, options) if by_group else (options, groups)
     label = max(map(len, rows + ["base (letters)"]))
     one_line = label + len(cols) * 13 + 4 <= out.width
-    t = Table(box=None, title=escape(q), title_justify="left", title_style="bold",
-              header_style="bold underline", pad_edge=False)
-    t.add_column("group" if by_group else "option", no_wrap=True, min_width=min(label, 22))
-    for c in cols:
-        t.add_column(escape(c), justify="right", min_width=6, overflow="fold")
-    if by_group:
-        t.add_column("base", justify="right", style="bold")
+    body = []
     for r in rows:
         found = [cells.get((c, r) if by_group else (r, c)) for c in cols]
-        shown = [_cell(*x, one_line) if x else "" for x in found]
-        style = "dim" if r in ("unclear", "refused") else None
-        t.add_row(escape(r), *shown, *([str(bases[r])] if by_group else []), style=style)
+        body.append([_cell(*x, one_line) if x else "" for x in found]
+                    + ([str(bases[r])] if by_group else []))
     if not by_group:
-        t.add_row("base (letters)", *[str(bases[g]) for g in groups], style="bold")
-    return t
+        body.append([str(bases[g]) for g in groups])
+    labels = rows + ([] if by_group else ["base (letters)"])
+    headers = cols + (["base"] if by_group else [])
+    widest = [max((len(line) for row in body for line in row[i].split("\n")), default=1)
+              for i in range(len(headers))]
+    fit = fit_columns(labels + ["group" if by_group else "option"], headers, widest,
+                      out.width - 2 * len(headers))
+    t = Table(box=None, title=escape(q), title_justify="left", title_style="bold",
+              header_style="bold underline", pad_edge=False)
+    t.add_column("group" if by_group else "option", width=fit.label)
+    for h, w in zip(fit.headers, fit.widths):
+        t.add_column(escape(h), justify="right", width=w, style="bold" if h == "base" and
+                     by_group else None)
+    for name, row in zip(labels, body):
+        style = ("dim" if name in ("unclear", "refused") else
+                 "bold" if name == "base (letters)" and not by_group else None)
+        t.add_row(escape(wrap_label(name, fit.label)), *row, style=style)
+    return t, fit.key_line()
 
 
 def _cell(count: int, pct: float, one_line: bool) -> str:
@@ -97,8 +111,9 @@ def foi_show(letter: str = typer.Argument(..., help="Letter name (or part of it)
     refused = answers[answers["answer"] == "refused"]
     if len(refused):
         r = refused.iloc[0]
-        out.print(f"[bold red]Refused[/]: {shown(r['qualifier'])} ({len(refused)} questions "
-                  f"not answered) — “{shown(r['evidence'])}”")
+        out.print(f"[bold red]Refused[/]: {shown(r['qualifier'])} "
+                  f"({plural(len(refused), 'question')} not answered) — "
+                  f"“{shown(r['evidence'])}”")
     t = Table(expand=True, title=escape(shown_doc(red, name)), title_justify="left")
     t.add_column("question", no_wrap=True)
     t.add_column("answer", ratio=1, overflow="fold")

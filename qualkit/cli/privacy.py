@@ -4,7 +4,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from qualkit.cli.app import app, escape, open_current, out
+from qualkit.cli.app import app, escape, open_current, out, plural
 
 privacy_app = typer.Typer(help="Identifiers in the documents, and pseudonymisation.",
                           no_args_is_help=True)
@@ -27,5 +27,6 @@ def privacy_scan(limit: int = typer.Option(5, "--where", help="Offsets to show p
         more = f" (+{len(r['examples']) - limit} more)" if len(r["examples"]) > limit else ""
         t.add_row(escape(r["document"]), r["kind"], str(r["count"]), spans + more)
     out.print(t)
-    out.print(f"{int(df['count'].sum())} identifiers in {df['document'].nunique()} documents. "
+    out.print(f"{plural(int(df['count'].sum()), 'identifier')} in "
+              f"{plural(df['document'].nunique(), 'document')}. "
               "Exports take --redact to replace them.")

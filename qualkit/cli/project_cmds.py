@@ -9,7 +9,7 @@ from rich import box
 from rich.table import Table
 
 from qualkit.cli.app import (EXIT_OK, EXIT_PARTIAL, app, bar, clip, coder_or_fail, err, escape,
-                             keep_pseudonyms, open_current, out, redacting, screen_redactor,
+                             keep_pseudonyms, open_current, out, plural, redacting, screen_redactor,
                              shown_doc, shown_speaker, shown_text, state, step_reporter,
                              warn_pending)
 
@@ -111,8 +111,8 @@ def status(
     st = p.status(stage=stage, status=run_status, last=last)
     c, v = st["counts"], st["vectors"]
     out.print(f"[bold]{escape(st['root'])}[/]")
-    out.print(f"  documents  {c['documents']} ({c['transcripts']} transcripts, "
-              f"{c['foi_letters']} FOI letters)")
+    out.print(f"  documents  {c['documents']} ({plural(c['transcripts'], 'transcript')}, "
+              f"{plural(c['foi_letters'], 'FOI letter')})")
     out.print(f"  segments   {c['segments']}" +
               (f" (+{c['retired_segments']} retired, still coded)" if c["retired_segments"] else ""))
     out.print(f"  embedded   {v['with_vectors']} of {v['texts']} distinct segment texts have "
@@ -132,7 +132,7 @@ def status(
     out.print(f"  coders     {c['coders']}: {escape(coders)}")
     out.print(f"  codings    {c['codings']}")
     if st["documents_done"]:
-        out.print("  done       " + escape(", ".join(f"{k}: {v} documents"
+        out.print("  done       " + escape(", ".join(f"{k}: {plural(v, 'document')}"
                                                     for k, v in st["documents_done"].items())))
     if st["codes_retired"]:
         out.print(f"  [yellow]codes no longer in the codeframe but still used:[/] "
@@ -224,7 +224,7 @@ def codeframe() -> None:
 
     p = open_current()
     frame = p.codeframe()
-    out.print(f"[bold]{escape(frame.name)}[/] ({len(frame.codes)} codes, "
+    out.print(f"[bold]{escape(frame.name)}[/] ({plural(len(frame.codes), 'code')}, "
               f"{escape(p.codeframe_path.name)})")
     for depth, code in code_tree_lines(frame):
         out.print(f"{'  ' * (depth + 1)}[cyan]{escape(code.id)}[/]  {escape(code.name)}")

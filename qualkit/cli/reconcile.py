@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from qualkit.cli.app import app, escape, open_current, out, redacting
+from qualkit.cli.app import app, escape, open_current, out, plural, redacting
 
 
 @app.command()
@@ -41,5 +41,5 @@ def reconcile(
     p.close()
     if isinstance(result, str) and result:
         out.print(escape(result))
-    out.print(f"{int(after['decided'].sum())} of {len(after)} disagreements settled into "
+    out.print(f"{int(after['decided'].sum())} of {plural(len(after), 'disagreement')} settled into "
               f"{escape(into)}.")

@@ -8,7 +8,8 @@ import typer
 from rich.table import Table
 
 from qualkit.cli.app import (app, clip, coder_or_fail, escape, keep_pseudonyms, open_current,
-                             out, screen_redactor, shown_doc, shown_text)
+                             out, plural, screen_redactor, shown_doc, shown_text)
+from qualkit.cli.tables import Footnotes, longest_piece, wrap_label
 from qualkit.models import QualkitError
 
 
@@ -61,8 +62,10 @@ def agree(
     p = open_current()
     if group:
         row = p.group_agreement(group, coders=coders, require_done=not any_coded)
-        out.print(f"[bold]{escape(row['group'])}[/] (nominal, {row['categories']} categories "
-                  f"used): {row['n_units']} segments, {row['n_coders']} coders; agreement "
+        out.print(f"[bold]{escape(row['group'])}[/] (nominal, "
+                  f"{plural(row['categories'], 'category', 'categories')} used): "
+                  f"{plural(row['n_units'], 'segment')}, {plural(row['n_coders'], 'coder')}; "
+                  "agreement "
                   f"{_num(row['percent_agreement'])}, alpha {_num(row['krippendorff_alpha'])}, "
                   f"AC1 {_num(row['gwet_ac1'])}, Brennan-Prediger "
                   f"{_num(row['brennan_prediger'])}")
@@ -70,20 +73,76 @@ def agree(
     df = p.agreement(coders=coders, by=by, level=level, codes=code, document=doc,
                      require_done=not any_coded)
     key = "code_id" if by == "code" else "document"
-    t = Table(title=f"Agreement between {', '.join(coders or p.coders(kind='human'))}",
-              title_justify="left", expand=True)
-    t.add_column(key, overflow="fold")  # a code id cut to "barr…" says nothing
-    for name in ("units", "agree", "kappa", "alpha", "95% CI", "AC1", "B-P", "prev."):
-        t.add_column(name)
-    t.add_column("note", ratio=1)
+    who = ", ".join(coders or p.coders(kind="human"))
+    empty = df[df["n_units"] == 0]
+    table, legend = _agreement_table(df[df["n_units"] > 0], key, f"Agreement between {who}")
+    out.print(table)
+    for line in legend:  # wrapped between words, as a terminal would not
+        out.print(f"[dim]{escape(line)}[/]", soft_wrap=False)
+    if len(empty):
+        how = "coded in (or marked done)" if any_coded else "marked done"
+        out.print(f"{plural(len(empty), key.replace('_id', ''))} left out: not {how} by at "
+                  f"least two of {escape(who)}.", soft_wrap=False)
+
+
+# a blank statistic's reason (the start of the agreement note) -> the columns that show it
+# and the short mark there; the note itself is printed once below the table
+_MARKS = {"no variation": (("kappa", "alpha"), "n/v"),
+          "cohen_kappa needs": (("kappa",), "n/a"),
+          "no alpha interval": (("95% CI",), "n/a")}
+_STATS = [("units", "n_units"), ("agree", "percent_agreement"), ("kappa", "cohen_kappa"),
+          ("alpha", "krippendorff_alpha"), ("95% CI", None), ("AC1", "gwet_ac1"),
+          ("B-P", "brennan_prediger"), ("prev.", "prevalence")]
+
+
+def _agreement_rows(df, key: str, notes: Footnotes) -> list[tuple[str, dict[str, str]]]:
+    """(label, {column: cell}) per row; a blank statistic shows why, as a footnote mark."""
+    rows = []
     for r in df.to_dict("records"):
-        ci = (f"{_num(r['alpha_low'], 2)}–{_num(r['alpha_high'], 2)}"
-              if _num(r["alpha_low"]) else "")
-        t.add_row(escape(str(r[key])), str(r["n_units"]), _num(r["percent_agreement"], 2),
-                  _num(r["cohen_kappa"], 2), _num(r["krippendorff_alpha"], 2), ci,
-                  _num(r["gwet_ac1"], 2), _num(r["brennan_prediger"], 2),
-                  _num(r["prevalence"], 2), escape(r.get("note") or ""))
-    out.print(t)
+        cells = {h: (str(r[c]) if c == "n_units" else _num(r[c], 2)) for h, c in _STATS if c}
+        cells["95% CI"] = (f"{_num(r['alpha_low'], 2)}–{_num(r['alpha_high'], 2)}"
+                           if _num(r["alpha_low"]) else "")
+        label = str(r[key])
+        for reason in filter(None, (r.get("note") or "").split("; ")):
+            where, short = next((v for k, v in _MARKS.items() if reason.startswith(k)),
+                                ((), ""))
+            mark = notes.mark(short, reason)
+            for column in where:
+                cells[column] = mark
+            if not where:
+                label += f" {mark}"
+        rows.append((label, cells))
+    return rows
+
+
+def _agreement_table(df, key: str, title: str) -> tuple[Table, list[str]]:
+    """The agreement rows as a boxed table whose code ids (or document names) wrap only after
+    ``. _ -`` and whose statistics never wrap; two-line intervals when that leaves the ids
+    too little room. The legend of its footnote marks comes with it."""
+    notes = Footnotes()
+    rows = _agreement_rows(df, key, notes)
+    heads = [h for h, _ in _STATS]
+    widths = {h: max([len(h)] + [len(c[h]) for _, c in rows]) for h in heads}
+    labels = [label for label, _ in rows] or [key]
+    room = out.width - 2 * len(heads) - 4  # a rule and a space of padding per column, and
+    # the label column's leading space
+    label_w = room - sum(widths.values())
+    if label_w < min(max(map(len, labels)), 20) and widths["95% CI"] > 6:
+        widths["95% CI"] = max(6, max((len(c["95% CI"].split("–")[0]) + 1 for _, c in rows),
+                                      default=6))
+        for _, cells in rows:
+            cells["95% CI"] = cells["95% CI"].replace("–", "–\n")
+        label_w = room - sum(widths.values())
+    gap = int(label_w - len(heads) >= max(map(len, labels)))  # room for a space each side
+    label_w = min(max(map(len, labels)), max(label_w, max(map(longest_piece, labels)), 8))
+    t = Table(title=title, title_justify="left", padding=(0, 1, 0, 0))
+    t.add_column(" " + key, width=label_w + 1, overflow="fold")
+    for h in heads:
+        t.add_column(h, justify="right", width=widths[h] + gap, no_wrap=True)
+    for label, cells in rows:
+        lines = wrap_label(escape(label), label_w).split("\n")
+        t.add_row("\n".join(" " + x for x in lines), *[cells[h] for h in heads])
+    return t, notes.legend()
 
 
 @app.command()

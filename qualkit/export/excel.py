@@ -3,7 +3,8 @@
 Sheets, in order (a part that is ``None`` gets no sheet; the Summary lists it with the reason
 from ``book.omitted``): Summary (what the export holds, whose codings, a bar chart of coded
 segments per top-level code), Codes x Documents, Code presence, one Codes x <attribute> per
-attribute, Co-occurrence (segments), Co-occurrence (documents), Themes, Quotes, Agreement,
+attribute that groups documents (``workbook.grouping_attributes``; the others are listed under
+"Not included" with the reason), Co-occurrence (segments), Co-occurrence (documents), Themes, Quotes, Agreement,
 FOI answers, FOI tallies, Codebook.
 
 Every table has a frozen header row and first column(s) and an autofilter (the FOI tallies

@@ -7,6 +7,21 @@ A part left as ``None`` gets no sheet; ``omitted`` says why, and the Summary she
 so a reader knows an absent sheet is deliberate ("fewer than two coders"), not a failure.
 
 ``assemble`` is the one-call builder the Project (``p.export_excel``) uses.
+
+Which document attributes get a "Codes x <attribute>" sheet: only those that group documents,
+so that a column is a group worth comparing. Projects carry free-text attributes too
+(interview dates, "Zoom meeting, about 20 minutes", transcriber notes, participant
+descriptions), and a sheet of one-document columns is noise. The rule, on the documents that
+have a value for the attribute (blank is no value):
+
+1. at least 2 distinct values (one value is no comparison);
+2. at most ``max(MIN_GROUP_CAP, half those documents)`` distinct values (12 authority types or
+   regions are fine in a small project; in a large one groups average two documents or more);
+3. once 3 or more documents have a value, not one value per document (dates, names, notes);
+4. no value longer than ``MAX_LABEL`` characters (a sentence, not a category label).
+
+The attributes left out are listed, each with its reason, under "Not included" on the Summary
+sheet (``omitted``, keyed "Codes x <attribute>"); pass ``attributes`` to choose them yourself.
 """
 from __future__ import annotations
 
@@ -20,7 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 BASE_DOCUMENT_COLUMNS = ("document", "kind", "path", "n_segments", "format")
-MAX_GROUPS = 50  # an attribute with more distinct values is an identifier, not a grouping
+MIN_GROUP_CAP = 12  # distinct values always allowed (rule 2 above)
+MAX_LABEL = 60  # longer values are descriptions, not category labels (rule 4)
 
 
 @dataclass
@@ -68,17 +84,42 @@ class WorkbookData:
         return dict(zip(self.codebook["code_id"].astype(str), self.codebook["level"].astype(int)))
 
 
+def attribute_verdicts(documents: "pd.DataFrame") -> dict[str, str | None]:
+    """Every attribute column (not the base columns) -> None when it groups documents, else
+    why it does not (the rule in the module docstring)."""
+    return {str(col): _why_not_grouping(documents[col]) for col in documents.columns
+            if col not in BASE_DOCUMENT_COLUMNS}
+
+
+def _why_not_grouping(column: "pd.Series") -> str | None:
+    values = column.dropna().astype(str).str.strip()
+    values = values[values != ""]
+    n, k = len(values), values.nunique()
+    cap = max(MIN_GROUP_CAP, n // 2)
+    if k == 0:
+        return "no document has a value"
+    if k == 1:
+        return f"every document with a value has the same one ({_clip(values.iloc[0])})"
+    if n >= 3 and k == n:
+        return f"each of the {n} documents has its own value: nothing to group"
+    if k > cap:
+        return (f"{k} different values over {n} documents: more groups than "
+                f"max({MIN_GROUP_CAP}, half the documents) = {cap}")
+    longest = values.str.len().max()
+    if longest > MAX_LABEL:
+        return (f"values up to {longest} characters long read as descriptions, not "
+                "groups")
+    return None
+
+
+def _clip(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def grouping_attributes(documents: "pd.DataFrame") -> list[str]:
-    """Attribute columns worth a Codes x <attribute> sheet: not the base columns, with between
-    one and ``MAX_GROUPS`` distinct values."""
-    out = []
-    for col in documents.columns:
-        if col in BASE_DOCUMENT_COLUMNS:
-            continue
-        n = documents[col].dropna().astype(str).str.strip().replace("", None).dropna().nunique()
-        if 1 <= n <= MAX_GROUPS:
-            out.append(str(col))
-    return out
+    """Attribute columns worth a Codes x <attribute> sheet: those that group documents (see
+    the module docstring; ``attribute_verdicts`` says why the others do not)."""
+    return [a for a, why in attribute_verdicts(documents).items() if why is None]
 
 
 def assemble(codings: "pd.DataFrame", segments: "pd.DataFrame", documents: "pd.DataFrame",
@@ -102,7 +143,12 @@ def assemble(codings: "pd.DataFrame", segments: "pd.DataFrame", documents: "pd.D
 
     if coder is not None and "coder" in codings.columns:
         codings = codings[codings["coder"] == coder]
-    attributes = grouping_attributes(documents) if attributes is None else list(attributes)
+    left_out: dict[str, str] = {}
+    if attributes is None:
+        verdicts = attribute_verdicts(documents)
+        attributes = [a for a, why in verdicts.items() if why is None]
+        left_out = {f"Codes x {a}": why for a, why in verdicts.items() if why is not None}
+    attributes = list(attributes)
     rolled = m.rolled_codings(codings, codes)  # once; the matrices then skip the roll-up
     counts = m.code_by_document(rolled, codes, documents, rollup=False)
     book = WorkbookData(
@@ -132,4 +178,5 @@ def assemble(codings: "pd.DataFrame", segments: "pd.DataFrame", documents: "pd.D
         if part is None or not len(part):
             setattr(book, name, None)
             book.omitted[name] = reason
+    book.omitted.update(left_out)
     return book
