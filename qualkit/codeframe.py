@@ -10,7 +10,9 @@ Every problem found is reported at once, one per line, as ``file:line: message``
 """
 from __future__ import annotations
 
+
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -130,12 +132,31 @@ def _code_fields(entry: yaml.MappingNode, where: str, loader: yaml.SafeLoader,
                                               + _did_you_mean(key, CODE_FIELDS)))
             continue
         fields[key] = (loader.construct_object(value_node, deep=True), _line(value_node))
+        for node in [value_node, *getattr(value_node, "value", [])]:
+            _unclosed_quote(node, key, where, problems)
         if key == "examples" and isinstance(value_node, yaml.SequenceNode):
             for item in value_node.value:
                 if not (isinstance(item, yaml.ScalarNode) and item.tag.endswith(":str")):
                     fields[key] = (fields[key][0], _line(item))  # point at the bad item
                     break
     return fields
+
+
+_SWALLOWED = re.compile(r"(?:^|\s)(" + "|".join(CODE_FIELDS) + r"):(?:\s|$)")
+
+
+def _unclosed_quote(node: Any, key: str, where: str, problems: list[tuple[int, str]]) -> None:
+    """A quoted value running over lines and holding "color:" or "- id:" is valid YAML, but
+    is almost always a closing quote left out: the next fields became part of the text."""
+    if not isinstance(node, yaml.ScalarNode) or node.style not in ('"', "'"):
+        return
+    if node.end_mark.line == node.start_mark.line:
+        return
+    hit = _SWALLOWED.search(node.value)
+    if hit:
+        problems.append((_line(node), f"{where}: the quoted {key} runs on to line "
+                                      f"{node.end_mark.line + 1} and swallows '{hit.group(1)}:'"
+                                      " — is its closing quote missing?"))
 
 
 def _id_ok(code_id: Any, id_line: int, start: int, where: str,

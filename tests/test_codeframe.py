@@ -182,6 +182,25 @@ def test_yaml_syntax_error_names_file_and_line(tmp_path):
     assert line in (6, 7)  # the flow sequence opened on line 6 runs off the end of the file
 
 
+def test_an_unclosed_quote_that_swallows_the_next_fields_is_reported(tmp_path):
+    # valid YAML: the quoted name runs on and takes "color:" and the next code into its text
+    path = write(tmp_path, """
+        name: Quotes
+        codes:
+          - id: a
+            name: "Barriers to data linkage
+            color: "#aa0000"
+          - id: b
+            name: "A name that is fine"
+            description: "A description
+              over two lines is fine too."
+    """)
+    (msg,) = problems_of(path)
+    assert msg.startswith(f"{path}:4: ")  # the line the name starts on
+    assert "the quoted name runs on to line 5 and swallows 'color:'" in msg
+    assert "closing quote missing" in msg
+
+
 def test_tab_indentation_is_a_syntax_error_with_line(tmp_path):
     path = tmp_path / "tabs.yaml"
     path.write_text("name: T\ncodes:\n  - id: a\n\tname: A\n")
