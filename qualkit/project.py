@@ -468,10 +468,17 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
             raise ProjectError(f"no attribute {by!r} on the FOI letters (their attributes: "
                                f"{have})")
         out = tally(self.foi_answers(), docs, by=by)
-        if question is not None and question not in set(out["question"]):
-            raise ProjectError(f"no FOI question {question!r} (questions: "
-                               f"{', '.join(dict.fromkeys(out['question'])) or 'none'})")
-        return out if question is None else out[out["question"] == question]
+        if question is None:
+            return out
+        asked = list(dict.fromkeys(out["question"]))
+        # "q1" is enough when one question id starts with it ("q1_link_edu_social")
+        hits = [q for q in asked if q == question] or \
+            [q for q in asked if q.split("_", 1)[0] == question or q.startswith(question)]
+        if len(hits) != 1:
+            why = "matches several questions" if hits else "is not one of the questions"
+            raise ProjectError(f"FOI question {question!r} {why}: "
+                               f"{', '.join(hits or asked) or 'none'}")
+        return out[out["question"] == hits[0]]
 
     def foi_letter(self, letter: str) -> tuple["pd.DataFrame", "pd.DataFrame"]:
         """One letter's answers, each with the text it was read from, and its free text."""

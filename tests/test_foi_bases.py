@@ -94,6 +94,10 @@ def test_tally_one_question_and_csv(sample):
     assert "base (letters)" in text and "refused" in text and ICB_GROUP not in text
     res = run(app, ["-C", str(sample.root), "foi", "tally", "-q", "q9"])
     assert res.exit_code == 2 and "q1_link_edu_social" in res.output
+    # the number alone is enough when one question has it; an ambiguous start is refused
+    assert sample.foi_tally(question="q5").equals(sample.foi_tally(question="q5_link_health"))
+    res = run(app, ["-C", str(sample.root), "foi", "tally", "-q", "q"])
+    assert res.exit_code == 2 and "matches several questions" in res.output
 
 
 def test_refusal_rows_by_hand():

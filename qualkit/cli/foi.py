@@ -28,7 +28,7 @@ def foi_tally(
     by: str = typer.Option("authority_type", "--by",
                            help="Attribute to group councils by ('none' for totals only)."),
     question: Optional[str] = typer.Option(None, "--question", "-q",
-                                           help="Only this question (e.g. q1_link_edu_social)."),
+                                           help="Only this question: its id (q1_link_edu_social) or its number (q1)."),
     csv: bool = typer.Option(False, "--csv", help="Write the tally as CSV to the output."),
 ) -> None:
     """Counts and percentages of authorities per question and option; ICBs apart."""
