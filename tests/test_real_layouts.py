@@ -69,3 +69,34 @@ def test_an_interviewer_line_is_a_header_only_when_that_label_never_speaks(tmp_p
     fields, _, segs = ingest(tmp_path, "Interviewer: Hello\n\nSam: Hi.\nNadia: Hi.\n"
                              "Sam: Well.\nNadia: Yes.\n", "c.txt")
     assert fields == {} and segs[0][3] == "Hello"
+
+
+def test_slide_markers_in_a_lecture_script_are_not_speech(tmp_path):
+    import docx
+
+    d = docx.Document()
+    for line in ["--Title page--", "Welcome back -- today we look at linked records.",
+                 "-- Slide 2 --", "The census — collected each term — goes to the council.",
+                 "--What links, and why?--", "Two keys do most of the work."]:
+        d.add_paragraph(line)
+    d.save(tmp_path / "lecture.docx")
+    result = read_file(tmp_path / "lecture.docx")
+    t = build_transcript(result)
+    segments = segment_document("lecture.docx", result.text, t.units)
+    flagged = [(s.flags, s.text) for s in segments]
+    assert flagged == [
+        ("nonspeech", "--Title page--"),
+        ("", "Welcome back -- today we look at linked records."),
+        ("nonspeech", "-- Slide 2 --"),
+        ("", "The census — collected each term — goes to the council."),
+        ("nonspeech", "--What links, and why?--"),
+        ("", "Two keys do most of the work.")]
+
+
+def test_dashes_in_speech_are_speech(tmp_path):
+    # one marker-shaped line is no convention; dashes inside speech never count
+    _, _, segs = ingest(tmp_path, "Sam: So -- how often?\nNadia: -- every term, I think --\n"
+                        "Sam: Right — and then?\nNadia: Then it goes.\n")
+    assert [(s[0], s[2], s[3]) for s in segs] == [
+        ("Sam", "", "So -- how often?"), ("Nadia", "", "-- every term, I think --"),
+        ("Sam", "", "Right — and then?"), ("Nadia", "", "Then it goes.")]
