@@ -100,3 +100,50 @@ def test_dashes_in_speech_are_speech(tmp_path):
     assert [(s[0], s[2], s[3]) for s in segs] == [
         ("Sam", "", "So -- how often?"), ("Nadia", "", "-- every term, I think --"),
         ("Sam", "", "Right — and then?"), ("Nadia", "", "Then it goes.")]
+
+
+def test_a_name_alone_on_its_line_heads_the_turn_below(tmp_path):
+    # an un-anonymised Word export: the speaker's full name on a line, the speech below
+    import docx
+
+    d = docx.Document()
+    for line in ["Linking records in Eastmoor", "", "Jane Okafor", "Who holds the EHCP data?",
+                 "Tom de Vries", "The council does.", "It sends a copy each term.", "",
+                 "Jane Okafor", "", "And health?", "Tom de Vries", "Only on request."]:
+        d.add_paragraph(line)
+    d.save(tmp_path / "names.docx")
+    result = read_file(tmp_path / "names.docx")
+    assert [(t.speaker, result.text[t.start:t.end]) for t in result.turns] == [
+        ("Jane Okafor", "Who holds the EHCP data?"),
+        ("Tom de Vries", "The council does.\nIt sends a copy each term."),
+        ("Jane Okafor", "And health?"), ("Tom de Vries", "Only on request.")]
+
+
+def test_a_name_line_beside_role_lines_counts_too(tmp_path):
+    _, parties, segs = ingest(tmp_path, "Interviewer\nWho holds it?\nTom de Vries\nWe do.\n"
+                              "Interviewer\nHow often?\nTom de Vries\nEvery term.\n")
+    assert parties == {"Interviewer": "interviewer", "Tom de Vries": "participant"}
+    assert [s[0] for s in segs] == ["Interviewer", "Tom de Vries"] * 2
+
+
+@pytest.mark.parametrize("text", [
+    # a title and a heading once each: no speaker
+    "Linking Records Study\nWe asked four councils.\nKey Findings\nMost link by hand.\n",
+    # one name heading twice, nobody else written that way: one voice, no convention
+    "Jane Okafor\nWho holds it?\nWe do.\nJane Okafor\nHow often?\nEvery term.\n",
+    # a name ending in a full stop is a sentence, not a label
+    "Jane Okafor.\nWho holds it?\nTom Reid.\nWe do.\nJane Okafor.\nWhen?\nTom Reid.\nNow.\n",
+])
+def test_titles_and_headings_are_not_speakers(text):
+    from qualkit.ingest.speakers import find_turns
+
+    assert find_turns(text) == []
+
+
+def test_name_lines_give_way_to_the_documents_name_colon_labels():
+    from qualkit.ingest.speakers import find_turns
+
+    text = ("Sam: Who holds it?\nNadia: The council.\nSam: And health?\nNadia: On request.\n"
+            "Sam: Thanks.\nNadia Okoye\nA line of hers\nSam Ellis\nnot labels\n"
+            "Nadia Okoye\nagain\nSam Ellis\nhere\n")
+    assert {t.speaker for t in find_turns(text)} == {"Sam", "Nadia"}
