@@ -64,7 +64,8 @@ _FIELD = re.compile(r"^[ \t]*\**(?P<key>[A-Za-z][A-Za-z /'’()-]{0,30}?)\**[ \t
                     r"(?::|[ \t][—–-][ \t]|\t|\|)[ \t]*(?P<value>.*?)[ \t|]*$")
 _KEY_ALONE = re.compile(r"^[ \t]*\**(?P<key>[A-Za-z][A-Za-z /'’()-]{0,30}?)\**[ \t]*:?[ \t]*$")
 _TITLES = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev|St|Sr|Jr|Cllr|Ltd|Co|Inc|etc)\.")
-_NAME = r"[A-Z][\w'’.-]*(?:[ \t]+(?:(?:de|da|van|von|der|den|du|la|le)[ \t]+)?[A-Z][\w'’.-]*){0,4}"
+_NAME = (r"[A-Z][\w'’.-]*(?:[ \t]+(?:(?:de|da|van|von|der|den|du|la|le)[ \t]+)?"
+         r"[A-Z][\w'’.-]*){0,4}")
 _INTERVIEW = r"(?i:(?:an?[ \t]+)?(?:oral[ \t]+history[ \t]+)?interview)"
 _INTERVIEW_WITH = re.compile(rf"^[ \t]*{_INTERVIEW}[ \t]+(?i:with)[ \t]+(?P<name>{_NAME})")
 _BY = re.compile(rf"\b(?i:(?:interviewed|conducted)[ \t]+by)[ \t]*:?[ \t]+(?P<name>{_NAME})")
