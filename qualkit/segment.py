@@ -26,7 +26,7 @@ from .ingest.annotations import is_speech
 from .models import QualkitError, Segment, Turn
 
 # bump when segmentation rules change: documents are then re-segmented on the next ingest
-SEGMENTER_VERSION = 5  # 5: exported layouts (Otter headings, role lines, PDF furniture)
+SEGMENTER_VERSION = 6  # 6: PDF page breaks run on, slide markers, bare name lines, "Interviewed by"
 UNITS = ("sentence", "turn")
 SHORT_POLICIES = ("merge", "flag", "keep")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")

@@ -446,3 +446,42 @@ def test_a_speaker_label_opening_every_page_is_not_furniture():
     kept, removed = strip_furniture(pages)
     assert removed == 6
     assert kept == [f"Interviewer 1:\n{q}" for q in said]
+
+
+def test_a_sentence_running_across_a_pdf_page_break_stays_one_sentence(tmp_path):
+    # invented: a printed transcript whose answer runs over the page break, furniture on
+    # every page; a page ending on a full stop or a label keeps its paragraph break
+    from qualkit.segment import segment_document
+
+    pages = [_page(["Printed 2/3/24 Study 12", "Interviewer 1", "Who holds the records?",
+                    "Interviewee", "The council holds them, but the school sends", "Page 1 of 3"]),
+             _page(["Printed 2/3/24 Study 12", "its own copy every term to the data team.",
+                    "Interviewer 1", "And health?", "Page 2 of 3"]),
+             _page(["Printed 2/3/24 Study 12", "Interviewee", "Only on request.",
+                    "Page 3 of 3"])]
+    result = read_file(write(tmp_path, "runon.pdf", make_pdf(pages)))
+    assert result.meta["furniture_lines"] == 6
+    assert "school sends\nits own copy" in result.text
+    assert "And health?\n\nInterviewee" in result.text
+    assert utterances(result)[1] == ("Interviewee", "The council holds them, but the school "
+                                     "sends\nits own copy every term to the data team.")
+    segments = segment_document("runon.pdf", result.text, result.turns)
+    assert [s.text for s in segments if s.speaker == "Interviewee"] == [
+        "The council holds them, but the school sends\nits own copy every term to the data team.",
+        "Only on request."]
+    assert all(result.text[s.start:s.end] == s.text for s in segments)
+
+
+@pytest.mark.parametrize("page, following, runs", [
+    ("and the school sends", "its own copy.", True),       # lower-case continues
+    ("what the data team, and", "I think health, hold.", True),  # "I" continues
+    ("they wrote,", "Every term.", True),                   # a comma ends the page
+    ("the data team.", "next term they will.", False),      # a full stop ends the page
+    ("Chapter 2 Findings", "The council holds them.", False),  # a heading, capital after
+    ("the school sends", "Interviewer 1\nWhy?", False),     # the next page opens on a label
+    ("Interviewee", "only on request.", False),              # the page ends on a label
+])
+def test_which_page_breaks_run_on(page, following, runs):
+    from qualkit.ingest.furniture import runs_on
+
+    assert runs_on(page, following) is runs

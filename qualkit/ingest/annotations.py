@@ -12,6 +12,9 @@ Decided:
   that holds nothing but annotations, an end mark, a time or a transcription service's
   signature (``Transcribed by https://otter.ai``) is non-speech: it is kept in the
   document with its offsets but never themed, embedded or suggested.
+- A section or slide marker on a line of its own (``--Title page--``, ``-- Slide 3 --``, as a
+  lecture script heads each slide) is a ``note``, once the document has two such lines: a
+  convention, not a speaker's aside; a dash inside a line of speech is never one.
 - A time opening a line inside a turn (``[00:01:40] Which I understand``) or closing one is cut
   out of the speech: the text after it is a new piece with that time as its timestamp.
 """
@@ -44,6 +47,9 @@ _SQUARE = re.compile(r"\[[^\[\]\n]{0,120}\]")
 _ROUND = re.compile(r"\((?:[^()\n]{0,60})\)")
 _LINE_TS = re.compile(rf"[ \t]*(?:\[{_TS}\]|\({_TS}\)|#{_TS}(?:-\d+)?#|{_TS}(?=[ \t]|$))[ \t]*")
 _WORD = re.compile(r"[^\W\d_]+")
+# a line wholly "--Title--": two or more dashes each side of a short title with a word in it
+_SECTION = re.compile(r"^[ \t]*(?P<mark>[-–—]{2,}[ \t]*(?=[^\n]*?[^\W_])[^\n]{1,100}?"
+                      r"[ \t]*[-–—]{2,})[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,13 @@ def line_kind(line: str) -> str | None:
     if tags:
         return tags[0].kind
     return "timestamp" if _LINE_TS.fullmatch(s) else "note"
+
+
+def section_marks(text: str) -> set[int]:
+    """Where the section/slide marker lines of ``text`` start (their first dash); none
+    unless there are at least two."""
+    found = {m.start("mark") for m in _SECTION.finditer(text)}
+    return found if len(found) >= 2 else set()
 
 
 def leading_time(text: str, pos: int, end: int) -> tuple[int, str] | None:

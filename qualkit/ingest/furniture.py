@@ -1,4 +1,5 @@
-"""Page furniture of a PDF: the running header and footer printed on every page.
+"""Page furniture of a PDF (the running header and footer printed on every page) and its page
+breaks.
 
 A transcript printed to PDF carries lines nobody said on each page -- a browser's print
 header (``6/4/23, 5:44 PM Interview 14``) and footer (``https://app.example.com/print 3/32``),
@@ -11,6 +12,14 @@ at the same place -- the n-th non-blank line from the top, or from the bottom, n
 least half of the pages, and at least three. A speaker label is never furniture (a page may
 well open with "Interviewer 1"). Shorter documents keep every line: two pages cannot show a
 pattern. Only those lines go; a line that merely resembles them elsewhere on a page stays.
+
+A page break is not a paragraph break: a sentence (or a speaker's turn) runs across it. Pages
+are joined by a blank line -- which ends a segment -- unless the page ends mid-sentence: its
+last line is not a speaker label and ends without sentence-final punctuation, the next page
+does not open with a label, and the next page opens lower-case (or with ``,;)`` or the pronoun
+"I"), or the page ends on a comma, semicolon or dash. Such a page runs on into the next with a
+single line break, as lines inside a page are joined. Whitespace at the break is dropped only
+there; the text is built here, so offsets into it stay exact.
 """
 from __future__ import annotations
 
@@ -21,6 +30,10 @@ from qualkit.ingest.speakers import is_label_line
 
 EDGE = 3  # lines at the top and at the bottom of a page that may be furniture
 MIN_PAGES = 3
+
+_FINAL = re.compile(r"[.!?…:][\"'”’)\]]*$")  # a sentence (or a heading's colon) ends here
+_OPEN_ON = re.compile(r"[,;)\]]|I(?:['’][a-z]+)?\b")
+_CLOSE_ON = re.compile(r"[,;\-–—]$")
 
 
 def _key(line: str) -> str:
@@ -55,3 +68,27 @@ def strip_furniture(pages: list[str]) -> tuple[list[str], int]:
         removed += len(drop)
         out.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
     return out, removed
+
+
+def runs_on(page: str, following: str) -> bool:
+    """True when ``page`` ends mid-sentence and ``following`` carries the sentence on."""
+    last = page.rstrip().rsplit("\n", 1)[-1].strip()
+    first = following.lstrip().split("\n", 1)[0].strip()
+    if not last or not first or _FINAL.search(last):
+        return False
+    if is_label_line(last) or is_label_line(first):
+        return False
+    return first[0].islower() or bool(_OPEN_ON.match(first) or _CLOSE_ON.search(last))
+
+
+def join_pages(pages: list[str]) -> str:
+    """The pages' text: a blank line between pages, one line break where a sentence runs on."""
+    text = ""
+    for i, page in enumerate(pages):
+        if i == 0:
+            text = page
+        elif runs_on(text, page) and page.strip():
+            text = text.rstrip() + "\n" + page.lstrip()
+        else:
+            text += "\n\n" + page
+    return text

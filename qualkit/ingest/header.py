@@ -15,7 +15,12 @@ Decided:
   first block (a blank line after header fields ends the fields a speaker label can give) AND
   the header also has a field that is not a speaker (a date, a mode...), so
   ``Interviewer: Hello`` followed by dialogue stays speech.
-- A title line ``Interview with Ken Thompson, 9-6-89`` (oral histories) names the participant.
+- A title line ``Interview with Ken Thompson, 9-6-89`` (oral histories) names the participant;
+  ``Interviewed by NAME`` / ``Conducted by NAME`` (alone, after such a title, or after the
+  participant's name: ``Ken Thompson interviewed by Michael Mahoney``) names the interviewer.
+- ``Interviewer: Michael Mahoney`` above the first turn is a header field, whatever else the
+  header holds, when that label heads no other turn and its value is a name of 2-5 words (a
+  speaker who never speaks again under that label was being named, not heard).
 - An explicit front-matter block (``---`` lines around ``key: value`` lines) at the very top
   is read as the header, whatever its keys.
 """
@@ -24,11 +29,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qualkit.ingest.speakers import looks_like_name
 from qualkit.models import Turn
 
 MAX_LINES = 40
 SPEAKER_KEYS = {
     "interviewer": "interviewer", "interviewers": "interviewer", "interviewed by": "interviewer",
+    "conducted by": "interviewer",
     "researcher": "interviewer", "facilitator": "interviewer", "moderator": "interviewer",
     "interviewee": "participant", "interviewees": "participant", "participant": "participant",
     "participants": "participant", "respondent": "participant", "respondents": "participant",
@@ -57,8 +64,11 @@ _FIELD = re.compile(r"^[ \t]*\**(?P<key>[A-Za-z][A-Za-z /'’()-]{0,30}?)\**[ \t
                     r"(?::|[ \t][—–-][ \t]|\t|\|)[ \t]*(?P<value>.*?)[ \t|]*$")
 _KEY_ALONE = re.compile(r"^[ \t]*\**(?P<key>[A-Za-z][A-Za-z /'’()-]{0,30}?)\**[ \t]*:?[ \t]*$")
 _TITLES = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev|St|Sr|Jr|Cllr|Ltd|Co|Inc|etc)\.")
-_INTERVIEW_WITH = re.compile(r"^[ \t]*(?:an?[ \t]+)?(?:oral[ \t]+history[ \t]+)?[Ii]nterview[ \t]+"
-                             r"with[ \t]+(?P<name>[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,4})")
+_NAME = (r"[A-Z][\w'’.-]*(?:[ \t]+(?:(?:de|da|van|von|der|den|du|la|le)[ \t]+)?"
+         r"[A-Z][\w'’.-]*){0,4}")
+_INTERVIEW = r"(?i:(?:an?[ \t]+)?(?:oral[ \t]+history[ \t]+)?interview)"
+_INTERVIEW_WITH = re.compile(rf"^[ \t]*{_INTERVIEW}[ \t]+(?i:with)[ \t]+(?P<name>{_NAME})")
+_BY = re.compile(rf"\b(?i:(?:interviewed|conducted)[ \t]+by)[ \t]*:?[ \t]+(?P<name>{_NAME})")
 _NOTATION = re.compile(r"^[ \t]*(?:[\[(].{0,40}?[\])]|\.{3}|…|[-–—/*#]+)[ \t]*[=:–—-]")
 
 
@@ -136,22 +146,22 @@ def find_header(text: str, turns: list[Turn]) -> Header:
             continue
         turn = label_at.get(s)
         if turn is not None:
-            name = None if gap else key_name(turn.speaker or "")
-            value_end = text.find("\n", turn.start)
-            value = text[turn.start:value_end if value_end >= 0 else len(text)]
-            if name and metadata_like(value):
-                _add(fields, name, value.strip())
+            got = _turn_field(text, turn, turns, gap)
+            if got is not None:
+                name, named, value_end = got
+                _add(fields, name, text[turn.start:value_end])
                 speaker_fields += name in SPEAKER_KEYS.values()
-                evidence |= name not in SPEAKER_KEYS.values()
+                evidence |= named or name not in SPEAKER_KEYS.values()
                 if turn.start > e:  # the value is on the next line: skip it
                     i += 1
-                last_field_end = max(e, value_end if value_end >= 0 else len(text))
+                last_field_end = max(e, value_end)
                 continue
             dialogue = s
             break
-        titled = _INTERVIEW_WITH.match(line)
+        titled = title_fields(line)
         if titled:
-            _add(fields, "participant", titled["name"])
+            for name, value in titled:
+                _add(fields, name, value)
             evidence, last_field_end = True, e
             continue
         m = _FIELD.match(line)
@@ -177,6 +187,55 @@ def find_header(text: str, turns: list[Turn]) -> Header:
         return Header()
     end = dialogue if dialogue is not None else min(len(text), last_field_end + 1)
     return with_names(Header(0, end, fields))
+
+
+def _turn_field(text: str, turn: Turn, turns: list[Turn], gap: bool
+                ) -> tuple[str, bool, int] | None:
+    """(attribute, named outright, end of value) when a turn above the dialogue is a field."""
+    name = key_name(turn.speaker or "")
+    value_end = text.find("\n", turn.start)
+    value_end = len(text) if value_end < 0 else value_end
+    value = text[turn.start:value_end]
+    named = name in SPEAKER_KEYS.values() and _names_someone(turn, turns, value)
+    if name and (named or (not gap and metadata_like(value))):
+        return name, named, value_end
+    return None
+
+
+def title_fields(line: str) -> list[tuple[str, str]]:
+    """(party, name) from a title line: ``Interview with X``, ``Interviewed by Y``,
+    ``Interview conducted by Y``, ``X interviewed by Y``; [] for any other line."""
+    out: list[tuple[str, str]] = []
+    titled = _INTERVIEW_WITH.match(line)
+    by = _BY.search(line)
+    if titled:
+        end = by.start() if by and by.start() < titled.end("name") else titled.end("name")
+        out.append(("participant", _name(line[titled.start("name"):end])))
+    if by:
+        before = line[:by.start()].strip(" \t,;:-–—(")
+        if titled or not before or re.fullmatch(_INTERVIEW, before):
+            out.append(("interviewer", _name(by["name"])))
+        elif re.fullmatch(_NAME, before) and looks_like_name(before):
+            out += [("participant", _name(before)), ("interviewer", _name(by["name"]))]
+    return [(party, name) for party, name in out if name]
+
+
+def _name(value: str) -> str:
+    """A name as written, without the full stop or comma of the sentence it ends."""
+    value = value.strip(" \t,;")
+    words = value.split()
+    if words and value.endswith(".") and len(words[-1]) > 2:
+        value = value[:-1]
+    return value
+
+
+def _names_someone(turn: Turn, turns: list[Turn], value: str) -> bool:
+    """``Interviewer: Michael Mahoney`` above the dialogue: a label heading no other turn,
+    followed by a name of 2-5 words (brackets aside: ``JP (Joanna Pryce)``)."""
+    if sum((t.speaker or "").casefold() == (turn.speaker or "").casefold() for t in turns) != 1:
+        return False
+    bare = " ".join(re.sub(r"\([^()]*\)", " ", value).split())
+    return 2 <= len(bare.split()) <= 5 and looks_like_name(bare)
 
 
 def fields_from_notes(notes: list[str]) -> Header:

@@ -17,7 +17,8 @@ Decided once, at ingest, here and nowhere else (themes, agreement and exports re
      such as "(Participant, Head of SEND)", is a participant;
   4. the document's header: ``Interviewer: JP (Joanna Pryce)`` names JP and Joanna Pryce;
      a speaker written by one part of a name the header gives (``Thompson:`` for "Ken
-     Thompson") is that person, unless that part names people on both sides;
+     Thompson") or by its initials (``MSM:`` for "Michael S. Mahoney", ``MM:`` too) is that
+     person, unless that part names people on both sides;
   5. once a document has an interviewer, every other speaker in it is a participant (a job
      role such as "(Head of SEND)" says who they are, not which side of the table); and
      when the header names the participants and every speaker but one is one of them, that
@@ -99,15 +100,16 @@ def _written(speaker: str, roles: Iterable[str | None]) -> str | None:
 
 
 def _header_forms(header_names: dict[str, list[str]]) -> dict[str, str]:
-    """Folded names from the header -> party; also the first and last word of a longer name
-    when that word names nobody on the other side."""
+    """Folded names from the header -> party; also the first and last word and the initials
+    of a longer name when they name nobody on the other side."""
     heads = {fold(n): party for party, names in header_names.items() for n in names}
     parts: dict[str, set[str]] = {}
     for party, names in header_names.items():
         for n in names:
             words = fold(n).split()
             if len(words) >= 2:
-                for w in {words[0], words[-1]}:
+                initials = {"".join(w[0] for w in words), words[0][0] + words[-1][0]}
+                for w in {words[0], words[-1], *initials}:
                     parts.setdefault(w, set()).add(party)
     for word, sides in parts.items():
         if len(sides) == 1 and word not in heads:

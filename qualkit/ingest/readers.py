@@ -8,8 +8,9 @@ Conventions
 - .docx: every paragraph of the body in document order, including paragraphs inside table cells
   and content controls where they appear, joined with ``\\n`` (an empty paragraph is a blank
   line). Headers, footers, footnotes and comments are not read.
-- .pdf: the text layer, pages joined with ``\\n\\n``, without the running header and footer
-  lines every page repeats (``furniture.py``; ``meta["furniture_lines"]`` counts them).
+- .pdf: the text layer, pages joined with ``\\n\\n`` -- or ``\\n`` where a sentence runs on
+  across the break -- without the running header and footer lines every page repeats
+  (``furniture.py``; ``meta["furniture_lines"]`` counts them).
 - .vtt/.srt: rebuilt as a readable transcript, one line per turn, ``[HH:MM:SS] Speaker: utterance``
   (``[HH:MM:SS] utterance`` without a speaker), lines joined with ``\\n``. Consecutive cues by the
   same speaker are merged (utterances joined with a space); cues without a speaker are one turn
@@ -35,7 +36,7 @@ from pathlib import Path
 from typing import Callable
 
 from qualkit.ingest.decode import decode, decode_text
-from qualkit.ingest.furniture import strip_furniture
+from qualkit.ingest.furniture import join_pages, strip_furniture
 from qualkit.ingest.limits import (Limits, check_docx_expansion, check_docx_paragraphs,
                                    check_file_size)
 from qualkit.ingest.speakers import Label, accepted, find_turns, infer_role, match_label
@@ -143,7 +144,7 @@ def _read_pdf(data: bytes) -> ReadResult:
         raise ReadError("not a valid PDF file (truncated or corrupt?)") from None
     pages = [p.replace("\r\n", "\n").replace("\r", "\n") for p in pages]
     kept, furniture = strip_furniture(pages)
-    text = "\n\n".join(kept)
+    text = join_pages(kept)
     if not text.strip():
         raise ReadError("PDF has no text layer (scanned?) — run OCR first")
     meta = {"pages": len(pages), **({"furniture_lines": furniture} if furniture else {})}

@@ -13,7 +13,10 @@ Conventions
   exports also put the text after a bold name and a time on the same line
   (``**Name** [0:03] text``). A role label alone on its line (``Interviewer 1`` then the text
   below, as transcription tools print to PDF) counts when the document has two such lines
-  (of any roles).
+  (of any roles). So does a name alone on its line (``Jane Smith``, an un-anonymised export)
+  when it is 2-4 capitalised words without final punctuation, heads at least two turns, the
+  document has at least two speakers written that way (names or roles), and such lines
+  outnumber the document's ``Name:`` labels -- so a title or a heading is not a speaker.
 - ``Turn.speaker`` is the name as written (whitespace collapsed, ``**`` removed).
   ``Turn.role`` is the role written in brackets, verbatim; otherwise it is inferred:
   "interviewer" for Interviewer/Int/I/Q/Question/Facilitator/Researcher/Moderator (optionally
@@ -67,6 +70,12 @@ _HEADING_RE = re.compile(
 _ROLE_LINE_RE = re.compile(
     r"^[ \t]*(?P<name>(?i:interviewer|interviewee|participant|respondent|facilitator|"
     r"moderator|researcher)(?:[ \t]+\d{1,2})?)[ \t]*$", re.MULTILINE)
+
+# a line that may be a name alone (checked further by ``_bare_names``)
+_NAME_LINE_RE = re.compile(r"^[ \t]*(?P<name>[^\W\d_][^\W\d_'’.-]*(?:['’.-][^\W\d_]+)*\.?"
+                           r"(?:[ \t]+[^\W\d_][^\W\d_'’.-]*(?:['’.-][^\W\d_]+)*\.?){1,3})"
+                           r"[ \t]*\n(?=\s*\S)", re.MULTILINE)
+_BLANK_LINES = re.compile(r"(?:[ \t]*\n)*")
 
 _INTERVIEWER_RE = re.compile(
     r"(?i:interviewer|int|facilitator|researcher|moderator|question)(?:[ \t]*\d+)?|I\d*|Q\d*"
@@ -182,12 +191,42 @@ def find_labels(text: str) -> list[Label]:
         label = _heading_label(m)
         if label is not None and label.start not in found:
             found[label.start] = label
-    role_lines = [m.start() for m in _ROLE_LINE_RE.finditer(text) if m.start() not in found]
+    role_lines = {m.start() for m in _ROLE_LINE_RE.finditer(text) if m.start() not in found}
     for start in role_lines:  # the document's convention once two lines follow it
         found[start] = _role_line_label(_ROLE_LINE_RE.match(text, start), len(role_lines) >= 2)
     candidates = [found[k] for k in sorted(found)]
     ok = accepted(candidates)
-    return [label for label, keep in zip(candidates, ok) if keep]
+    labels = [label for label, keep in zip(candidates, ok) if keep]
+    roles = {_fold(label.speaker) for label in labels if label.start in role_lines}
+    bare = _bare_names(text, set(found), roles)
+    if len(bare) > sum(label.start not in role_lines for label in labels):
+        labels = sorted(labels + bare, key=lambda label: label.start)
+    return labels
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _bare_names(text: str, taken: set[int], roles: set[str]) -> list[Label]:
+    """Names alone on their line above speech, each heading two turns or more, two speakers
+    or more (with the role lines): see the module docstring."""
+    found: list[Label] = []
+    for m in _NAME_LINE_RE.finditer(text):
+        name = " ".join(m["name"].split())
+        words = name.split()
+        if m.start() in taken or infer_role(name) is not None or not looks_like_name(name):
+            continue
+        if not all(len(w.rstrip(".")) >= 2 or w.endswith(".") for w in words):
+            continue
+        below = _BLANK_LINES.match(text, m.end()).end()  # the next line with text
+        if _LABEL_RE.match(text, below) or _ROLE_LINE_RE.match(text, below):
+            continue  # the line below is a label too: this one heads nothing
+        found.append(Label(name, None, None, True, m.start(), m.end("name")))
+    counts = Counter(_fold(label.speaker) for label in found)
+    found = [label for label in found if counts[_fold(label.speaker)] >= 2]
+    speakers = {_fold(label.speaker) for label in found} | roles
+    return found if len(speakers) >= 2 else []
 
 
 def find_turns(text: str) -> list[Turn]:

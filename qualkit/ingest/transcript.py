@@ -5,9 +5,9 @@ are segmented:
 - the header (``header.find_header``, or a WebVTT file's NOTE blocks) is dropped from the
   turns and its fields become document attributes;
 - each turn is cut at the lines that are not speech (``[Interruption – phone rings]``,
-  ``END OF TRANSCRIPT``, ``[Recording ends 00:41:07]``): those become units of their own,
-  flagged non-speech, with no speaker unless the whole turn was that mark
-  (``Interviewer: [laughs]``);
+  ``END OF TRANSCRIPT``, ``[Recording ends 00:41:07]``, a lecture's ``--Slide 3--``): those
+  become units of their own, flagged non-speech, with no speaker unless the whole turn was
+  that mark (``Interviewer: [laughs]``);
 - a time opening or closing a line inside a turn is cut out of the speech; the text after it
   is a new unit that carries that time as its timestamp;
 - speaker labels get one name per speaker (``parties.canonical_names``).
@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from qualkit.ingest.annotations import (Annotation, inline, leading_time, line_kind,
-                                        trailing_time)
+                                        section_marks, trailing_time)
 from qualkit.ingest.header import Header, fields_from_notes, find_header
 from qualkit.ingest.parties import canonical_names
 from qualkit.models import ReadResult, Turn
@@ -53,8 +53,9 @@ def build_transcript(result: ReadResult) -> Transcript:
         turns = [Turn(s, e)] if e > s else []
     units: list[Turn] = []
     marks: list[Annotation] = []
+    sections = section_marks(text)
     for turn in turns:
-        pieces, found = _split_turn(text, turn)
+        pieces, found = _split_turn(text, turn, sections)
         units.extend(pieces)
         marks.extend(found)
     for u in units:
@@ -70,8 +71,10 @@ def build_transcript(result: ReadResult) -> Transcript:
     return Transcript(units, header, marks, labels)
 
 
-def _split_turn(text: str, turn: Turn) -> tuple[list[Turn], list[Annotation]]:
-    """A turn cut at non-speech lines and at times opening or closing a line."""
+def _split_turn(text: str, turn: Turn, sections: set[int] = frozenset()
+                ) -> tuple[list[Turn], list[Annotation]]:
+    """A turn cut at non-speech lines (and section markers starting at ``sections``) and at
+    times opening or closing a line."""
     units: list[Turn] = []
     marks: list[Annotation] = []
     piece: list[int] = []  # [start, end] of the speech piece being built
@@ -97,7 +100,7 @@ def _split_turn(text: str, turn: Turn) -> tuple[list[Turn], list[Annotation]]:
         content_end = line_end if cut is None else cut
         s, e = _strip(text, start, content_end)
         if e > s:
-            kind = line_kind(text[s:e])
+            kind = "note" if s in sections else line_kind(text[s:e])
             if kind is not None:
                 close()
                 whole = first and nl < 0
