@@ -399,46 +399,52 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
         from .suggest import code_profile_text, parent_map, suggest
 
         k = k or int(self.settings["suggest"]["k"])
-        table = self._segment_table(include_retired=True)  # one read serves both uses
-        segs = table[(table["active"] == 1)
-                     & (table["flags"].fillna("") != "nonspeech")][SEGMENT_COLUMNS]
-        segs = segs.reset_index(drop=True)  # speech only: not the transcriber's marks
-        centre = self._centre(table[table["active"] == 1]) if len(segs) else None
+        # plain columns of every segment (retired ones hold codings too): no 50,000-row frame
+        rows = self.store.segment_fields(["segment_id", "text", "flags", "active"],
+                                         active_only=False)
+        text_of = {r[0]: r[1] for r in rows}
+        active = [(r[0], r[1]) for r in rows if r[3]]
+        speech = [(r[0], r[1]) for r in rows if r[3] and r[2] != "nonspeech"]  # no [laughs]
+        centre = self._centre(active) if speech else None
         if segment_ids is not None:
-            unknown = set(segment_ids) - set(table.loc[table["active"] == 1, "segment_id"])
+            unknown = set(segment_ids) - {i for i, _ in active}
             if unknown:
                 raise ProjectError(f"no segment with id {sorted(unknown)[0]!r}")
-            speech = set(segs["segment_id"])
-            wanted = [i for i in segment_ids if i in speech]
-            segs = segs.set_index("segment_id").loc[wanted].reset_index()
+            speech_ids = {i for i, _ in speech}
+            speech = [(i, text_of[i]) for i in segment_ids if i in speech_ids]
         code_ids, cvecs = self.code_vectors()
-        vecs, _ = self.vectors(list(segs["text"]))
-        coded = self.codings(coder).merge(table[["segment_id", "text"]], on="segment_id")
-        coded = coded[coded["code_id"].isin(code_ids)]
-        coded_vecs = self.vectors(list(coded["text"]))[0] if len(coded) else None
+        vecs, _ = self.vectors([t for _, t in speech])
+        known = set(code_ids)
+        coded = [(r["segment_id"], r["code_id"], text_of[r["segment_id"]])
+                 for r in self.store.codings(coder)
+                 if r["segment_id"] in text_of and r["code_id"] in known]
+        coded_vecs = self.vectors([t for _, _, t in coded])[0] if coded else None
         skip = None
         if coder is not None:  # what this coder already applied is not suggested again
-            skip = coded.groupby("segment_id")["code_id"].apply(list).to_dict()
+            skip = {}
+            for sid, code, _ in coded:
+                skip.setdefault(sid, []).append(code)
         texts = {c.id: code_profile_text(c) for c in self.codeframe().codes}
-        return suggest(vecs, list(segs["segment_id"]), code_ids, cvecs,
+        return suggest(vecs, [i for i, _ in speech], code_ids, cvecs,
                        coded_vectors=coded_vecs,
-                       coded_labels=list(coded["code_id"]) if len(coded) else None,
-                       coded_segment_ids=list(coded["segment_id"]) if len(coded) else None,
+                       coded_labels=[c for _, c, _ in coded] or None,
+                       coded_segment_ids=[i for i, _, _ in coded] or None,
                        parents=parent_map(self.codeframe()), skip=skip, k=k, centre=centre,
-                       segment_texts=list(segs["text"]),
+                       segment_texts=[t for _, t in speech],
                        code_texts=[texts.get(c, c) for c in code_ids],
-                       coded_texts=list(coded["text"]) if len(coded) else None)
+                       coded_texts=[t for _, _, t in coded] or None)
 
-    def _centre(self, active: "pd.DataFrame") -> "np.ndarray":
-        """The project's mean vector (taken off before scoring suggestions), kept while the
-        segments and the model are the same: the coding app asks for every screen."""
+    def _centre(self, active: list[tuple[str, str]]) -> "np.ndarray":
+        """The project's mean vector (taken off before scoring suggestions) over the active
+        segments' (id, text), kept while the segments and the model are the same: the coding
+        app asks for every screen."""
         import hashlib
 
         key = (self.embedder.model_id,
-               hashlib.sha1("\n".join(active["segment_id"]).encode()).hexdigest())
+               hashlib.sha1("\n".join(i for i, _ in active).encode()).hexdigest())
         cached = getattr(self, "_centre_cache", None)
         if cached is None or cached[0] != key:
-            self._centre_cache = (key, self.vectors(list(active["text"]))[0].mean(axis=0))
+            self._centre_cache = (key, self.vectors([t for _, t in active])[0].mean(axis=0))
         return self._centre_cache[1]
 
     # -- FOI --------------------------------------------------------------------------------

@@ -280,18 +280,21 @@ class DocumentsMixin(Connection):
                       "start": "s.start", "end": 's."end"', "text": "s.text",
                       "timestamp": "s.timestamp", "flags": "s.flags", "party": "s.party"}
 
-    def segment_fields(self, columns: list[str]) -> list[sqlite3.Row]:
-        """Active segments in document order, only ``columns`` (names of ``SEGMENT_FIELDS``):
-        the coding screen reads 50,000 of them at start-up."""
-        unknown = [c for c in columns if c not in self.SEGMENT_FIELDS]
+    def segment_fields(self, columns: list[str], active_only: bool = True) -> list[sqlite3.Row]:
+        """Segments in document order (active ones, or every one with ``active_only=False``),
+        only ``columns`` (names of ``SEGMENT_FIELDS``, or "active"): the coding screen reads
+        50,000 of them at start-up, and suggestions for every screen."""
+        fields = {**self.SEGMENT_FIELDS, "active": "s.active"}
+        unknown = [c for c in columns if c not in fields]
         if unknown:
             raise StoreError(f"no segment column {unknown[0]!r}")
-        sql = ", ".join(self.SEGMENT_FIELDS[c] for c in columns)
+        sql = ", ".join(fields[c] for c in columns)
         # documents by name, then each one's segments through its index: already in order,
         # no sort of 50,000 rows (``active = 1`` lets the index serve the seq order)
+        where = "AND s.active = 1" if active_only else ""
         return self.conn.execute(
             f"""SELECT {sql} FROM documents d CROSS JOIN segments s
-                ON s.document_id = d.id AND s.active = 1 ORDER BY d.name, s.seq""").fetchall()
+                ON s.document_id = d.id {where} ORDER BY d.name, s.seq""").fetchall()
 
     def segment(self, segment_id: str) -> sqlite3.Row:
         row = self.conn.execute(
