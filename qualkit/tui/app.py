@@ -26,6 +26,8 @@ class QualkitApp(App):
         Binding("question_mark", "help", "Keys"),
         Binding("t", "themes", "Themes"),
         Binding("e", "codeframe", "Codeframe"),
+        Binding("g", "documents", "Documents", tooltip="Documents: progress per document, "
+                                                       "go to one"),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
@@ -66,13 +68,15 @@ class QualkitApp(App):
     # -- screens -------------------------------------------------------------------------
     def help_sources(self) -> list[tuple[str, list]]:
         from qualkit.tui.screens.codeframe import CodeframeScreen
+        from qualkit.tui.screens.documents import DocumentsScreen
         from qualkit.tui.screens.themes import ThemesScreen
 
         return [("Coding screen", CodingScreen.BINDINGS),
                 ("Segment list", SegmentList.BINDINGS),
                 ("Everywhere", self.BINDINGS),
                 ("Themes screen", ThemesScreen.BINDINGS),
-                ("Codeframe screen", CodeframeScreen.BINDINGS)]
+                ("Codeframe screen", CodeframeScreen.BINDINGS),
+                ("Documents screen", DocumentsScreen.BINDINGS)]
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -95,6 +99,12 @@ class QualkitApp(App):
 
         if self._can_switch():
             self.push_screen(CodeframeScreen())
+
+    def action_documents(self) -> None:
+        from qualkit.tui.screens.documents import DocumentsScreen
+
+        if self._can_switch():
+            self.push_screen(DocumentsScreen(), self.screen.go_to_document)
 
 
 def make_app(root: str | Path = ".", coder: str | None = None, document: str | None = None,
