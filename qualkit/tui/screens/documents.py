@@ -51,6 +51,7 @@ class DocumentsScreen(Screen[str | None]):
         self.rows: list[DocRow] = []
         self.columns: list[str] = []
         self._width = 0
+        self._drawn_for: tuple[int, ...] = ()
 
     @property
     def qapp(self) -> "QualkitApp":
@@ -69,7 +70,7 @@ class DocumentsScreen(Screen[str | None]):
         self.query_one(DataTable).focus()
 
     def on_resize(self) -> None:
-        if self.app.size.width != self._width:
+        if tuple(self.app.size) != self._drawn_for:  # widths, and whether a scrollbar takes two
             self.build(self.app.size.width)
 
     # -- drawing ------------------------------------------------------------------------------
@@ -79,7 +80,7 @@ class DocumentsScreen(Screen[str | None]):
         ``MIN_ATTR``), then the name (down to ``MIN_DOC``). Counts are never cut."""
         fixed = self.fixed_columns(width < NARROW)
         n_cols = 1 + len(fixed) + len(self.columns)
-        bar = 2 if len(self.rows) > self.app.size.height - 6 else 0  # a scrollbar, when
+        bar = 2 if len(self.rows) > self.app.size.height - 5 else 0  # a scrollbar, when
         room = width - 2 - bar - 2 * n_cols - sum(w for _, _, w in fixed)  # border, gaps
         attrs = [max([len(c)] + [len(r.attributes[i]) for r in self.rows])
                  for i, c in enumerate(self.columns)]
@@ -102,7 +103,7 @@ class DocumentsScreen(Screen[str | None]):
         """(Re)draw the table for ``width`` columns; ``keep``: the cursor stays on its row."""
         table = self.query_one(DataTable)
         key = self.current.label if keep and self.current is not None else None
-        self._width = width
+        self._width, self._drawn_for = width, tuple(self.app.size)
         narrow = width < NARROW
         doc_w, attr_ws = self.widths(width)
         table.clear(columns=True)
@@ -134,7 +135,8 @@ class DocumentsScreen(Screen[str | None]):
         s = self.qapp.session
         self.query_one("#summary", Static).update(
             Text(summary(s, self.rows), no_wrap=True, overflow="ellipsis"))
-        self.query_one(DataTable).border_title = f"Documents, {self.sort} (s sorts)"
+        order = "sorted by name" if self.sort == "name" else self.sort
+        self.query_one(DataTable).border_title = f"Documents, {order} (s)"
 
     @property
     def current(self) -> DocRow | None:
