@@ -57,8 +57,7 @@ async def open_documents(app, pilot):
 
 
 async def go_to(pilot, table, label):
-    while table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value != label:
-        await pilot.press("down")
+    table.move_cursor(row=table.get_row_index(label), animate=False)
     await pilot.pause()
 
 
@@ -74,10 +73,10 @@ async def test_rows_and_counts_match_the_store(root):
         row = [str(c).strip() for c in table.get_row(TANNER)]
         assert row[:5] == [TANNER, "transcript", str(want[TANNER][0]),
                            f"4 {4 / want[TANNER][0]:4.0%}", ""]
-        total = sum(v[0] for v in want.values())
+        total, coded = sum(v[0] for v in want.values()), 4 + want[ASHBY][0]
+        assert 0 < coded / total < 0.01  # shown as "<1%", not "0%"
         assert str(screen.query_one("#summary").render()) == (
-            f"ana: 0/{len(want)} documents done │ {4 + want[ASHBY][0]}/{total} segments "
-            f"coded ({(4 + want[ASHBY][0]) / total:.0%})")
+            f"ana: 0/{len(want)} documents done │ {coded}/{total} segments coded (<1%)")
 
 
 async def test_d_marks_done_in_the_store_and_back(root):
@@ -229,3 +228,21 @@ async def test_help_lists_the_documents_screen(root):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert ("Documents screen", DocumentsScreen.BINDINGS) in app.screen.sources
+
+
+async def test_opens_on_the_coding_screens_document_and_keeps_the_chosen_sort(root):
+    app = make_app(root, coder="ana", document="tannerbridge")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, table = await open_documents(app, pilot)
+        assert table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value == TANNER
+        await pilot.press("s", "escape")
+        await settle(app, pilot)
+        screen, _ = await open_documents(app, pilot)
+        assert screen.sort == "least coded first"
+
+
+def test_percent_says_less_than_one_rather_than_zero():
+    from qualkit.tui.doc_table import percent
+
+    assert [percent(0, 1118), percent(2, 1118), percent(12, 1118), percent(5, 5)] == \
+        ["0%", "<1%", "1%", "100%"]

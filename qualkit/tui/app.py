@@ -41,6 +41,7 @@ class QualkitApp(App):
         self.document = document
         self.session = None  # the coding screen's Session, once loaded
         self.session_dirty = False  # another screen changed codings or codes
+        self.documents_sort: str | None = None  # the documents screen's order, once chosen
         self.questions = project.foi_questions()
 
     def on_mount(self) -> None:
@@ -104,7 +105,10 @@ class QualkitApp(App):
         from qualkit.tui.screens.documents import DocumentsScreen
 
         if self._can_switch():
-            self.push_screen(DocumentsScreen(), self.screen.go_to_document)
+            coding = self.screen
+            row = coding.current_row
+            self.push_screen(DocumentsScreen(self.session.docs[row] if row is not None else None),
+                             coding.go_to_document)
 
 
 def make_app(root: str | Path = ".", coder: str | None = None, document: str | None = None,

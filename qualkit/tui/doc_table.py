@@ -37,6 +37,13 @@ class DocRow:
         return self.coded / self.segments if self.segments else 0.0
 
 
+def percent(part: int, whole: int) -> str:
+    """A share as a whole percent; "<1%" rather than "0%" when something was coded."""
+    if not whole:
+        return ""
+    return "<1%" if 0 < part < whole / 100 else f"{part / whole:.0%}"
+
+
 def natural_key(name: str) -> tuple[Any, ...]:
     """"Document 2" before "Document 10"; case ignored."""
     return tuple(int(p) if p.isdigit() else p.lower() for p in _DIGITS.split(name))
@@ -93,6 +100,6 @@ def summary(s: Any, rows: list[DocRow]) -> str:
     """Documents done / total and segments coded / total for this coder."""
     done = sum(r.done for r in rows)
     total = len(s.ids)
-    pct = f" ({s.coded / total:.0%})" if total else ""
+    pct = f" ({percent(s.coded, total)})" if total else ""
     return (f"{s.coder}: {done}/{len(rows)} documents done │ "
             f"{s.coded}/{total} segments coded{pct}")

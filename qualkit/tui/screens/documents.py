@@ -20,7 +20,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from qualkit.tui.doc_table import SORTS, DocRow, attribute_columns, doc_rows, sort_rows, summary
+from qualkit.tui.doc_table import (SORTS, DocRow, attribute_columns, doc_rows, percent,
+                                   sort_rows, summary)
 
 if TYPE_CHECKING:
     from qualkit.tui.app import QualkitApp
@@ -45,8 +46,9 @@ class DocumentsScreen(Screen[str | None]):
         Binding("k", "move(-1)", "Up", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, current: str | None = None) -> None:
         super().__init__()
+        self.start = current  # the coding screen's document: the cursor starts on it
         self.sort = SORTS[0]
         self.rows: list[DocRow] = []
         self.columns: list[str] = []
@@ -64,10 +66,14 @@ class DocumentsScreen(Screen[str | None]):
 
     def on_mount(self) -> None:
         s = self.qapp.session
+        self.sort = self.qapp.documents_sort or self.sort  # as chosen when last open
         self.columns = attribute_columns(s.attributes)
         self.rows = sort_rows(doc_rows(s, self.columns), self.sort)
         self.build(self.app.size.width)
-        self.query_one(DataTable).focus()
+        table = self.query_one(DataTable)
+        if self.start in table.rows:
+            table.move_cursor(row=table.get_row_index(self.start), animate=False)
+        table.focus()
 
     def on_resize(self) -> None:
         if tuple(self.app.size) != self._drawn_for:  # widths, and whether a scrollbar takes two
@@ -122,7 +128,7 @@ class DocumentsScreen(Screen[str | None]):
         """The row's cells; counts right-aligned by padding (the table does not justify)."""
         cut = {"no_wrap": True, "overflow": "ellipsis"}
         w = {key: width for key, _, width in self.fixed_columns(narrow)}
-        coded = f"{r.coded} {r.share:4.0%}" if r.segments else "–"
+        coded = f"{r.coded} {percent(r.coded, r.segments):>4}" if r.segments else "–"
         full = r.segments and r.coded == r.segments
         return [Text(r.label, **cut),
                 Text(KINDS.get(r.kind, (r.kind, r.kind))[narrow], **cut),
@@ -176,7 +182,7 @@ class DocumentsScreen(Screen[str | None]):
         self.show_summary()
 
     def action_sort(self) -> None:
-        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.sort = self.qapp.documents_sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self.rows = sort_rows(self.rows, self.sort)
         self.build(self._width, keep=False)  # the top of the new order is what was asked for
 
