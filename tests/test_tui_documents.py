@@ -246,3 +246,13 @@ def test_percent_says_less_than_one_rather_than_zero():
 
     assert [percent(0, 1118), percent(2, 1118), percent(12, 1118), percent(5, 5)] == \
         ["0%", "<1%", "1%", "100%"]
+
+
+@pytest.mark.parametrize("redact", [False, True], ids=["names", "redacted"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_table_fits_the_screen_without_scrolling_sideways(root, size, redact):
+    app = make_app(root, coder="ana", redact=redact)
+    async with app.run_test(size=size) as pilot:
+        screen, table = await open_documents(app, pilot)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert not table.show_horizontal_scrollbar

@@ -93,7 +93,7 @@ class DocumentsScreen(Screen[str | None]):
         doc = max([8] + [len(r.label) for r in self.rows])
         while doc + sum(attrs) > room and attrs and max(attrs) > MIN_ATTR:
             attrs[attrs.index(max(attrs))] -= 1
-        return max(MIN_DOC, min(doc, room - sum(attrs))), attrs
+        return min(doc, max(MIN_DOC, room - sum(attrs))), attrs
 
     def fixed_columns(self, narrow: bool) -> list[tuple[str, str, int]]:
         """(key, header, width) of the kind and count columns."""
