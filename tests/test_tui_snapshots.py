@@ -1,4 +1,4 @@
-"""Pictures of the three main screens on the sample project at 120×40 and 80×24
+"""Pictures of the main screens on the sample project at 120×40 and 80×24
 (pytest-textual-snapshot). A change in layout shows up here as an SVG diff; accept a wanted
 change with ``--snapshot-update`` after looking at it."""
 from __future__ import annotations
@@ -57,5 +57,20 @@ def test_themes_screen(snap_compare, root, size):
 def test_codeframe_screen(snap_compare, root, size):
     async def run_before(pilot):
         await ready(pilot, ["e", "down", "down"])
+
+    assert snap_compare(app_on(root), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_documents_screen(snap_compare, root, size):
+    import qualkit as qk
+
+    with qk.open_project(root) as p:  # some progress to show: a few codings, one done mark
+        ids = list(p.segments(document="interview-01-northmere.txt")["segment_id"])[:20]
+        p.code_segments(ids, "barrier.culture", coder="ana")
+        p.mark_done("ashby-vale-council.txt", coder="ana")
+
+    async def run_before(pilot):
+        await ready(pilot, ["g", "down", "down"])
 
     assert snap_compare(app_on(root), terminal_size=size, run_before=run_before)

@@ -26,6 +26,8 @@ class QualkitApp(App):
         Binding("question_mark", "help", "Keys"),
         Binding("t", "themes", "Themes"),
         Binding("e", "codeframe", "Codeframe"),
+        Binding("g", "documents", "Documents", tooltip="Documents: progress per document, "
+                                                       "go to one"),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
@@ -39,6 +41,7 @@ class QualkitApp(App):
         self.document = document
         self.session = None  # the coding screen's Session, once loaded
         self.session_dirty = False  # another screen changed codings or codes
+        self.documents_sort: str | None = None  # the documents screen's order, once chosen
         self.questions = project.foi_questions()
 
     def on_mount(self) -> None:
@@ -66,13 +69,15 @@ class QualkitApp(App):
     # -- screens -------------------------------------------------------------------------
     def help_sources(self) -> list[tuple[str, list]]:
         from qualkit.tui.screens.codeframe import CodeframeScreen
+        from qualkit.tui.screens.documents import DocumentsScreen
         from qualkit.tui.screens.themes import ThemesScreen
 
         return [("Coding screen", CodingScreen.BINDINGS),
                 ("Segment list", SegmentList.BINDINGS),
                 ("Everywhere", self.BINDINGS),
                 ("Themes screen", ThemesScreen.BINDINGS),
-                ("Codeframe screen", CodeframeScreen.BINDINGS)]
+                ("Codeframe screen", CodeframeScreen.BINDINGS),
+                ("Documents screen", DocumentsScreen.BINDINGS)]
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -95,6 +100,15 @@ class QualkitApp(App):
 
         if self._can_switch():
             self.push_screen(CodeframeScreen())
+
+    def action_documents(self) -> None:
+        from qualkit.tui.screens.documents import DocumentsScreen
+
+        if self._can_switch():
+            coding = self.screen
+            row = coding.current_row
+            self.push_screen(DocumentsScreen(self.session.docs[row] if row is not None else None),
+                             coding.go_to_document)
 
 
 def make_app(root: str | Path = ".", coder: str | None = None, document: str | None = None,

@@ -6,6 +6,9 @@ in the status bar so the coder always sees why rows are hidden. Every term must 
   doc:NAME  speaker:NAME  role:NAME  attr:NAME=VALUE  code:ID  uncoded  coded
   theme:N (latest themes run) or theme:RUN:N   suggested:ID>SCORE   text:WORDS (also `/`)
 
+``doc:`` matches part of a name, unless it is some document's whole name: then that document
+alone (the documents screen and ``--doc`` filter by the whole name).
+
 Terms that need work the screen does in a worker (theme members, suggestion scores) say so
 in ``needs``; the matching itself is a plain loop over row indices.
 """
@@ -70,8 +73,10 @@ class Filter:
 
     def _pred(self, key: str, value: str, s):  # noqa: C901 (one branch per term)
         low = value.lower()
-        if key == "doc":
-            names = {d for d in set(s.docs) if low in d.lower()}
+        if key == "doc":  # a document's whole name picks it alone ("Document 1", not 10-19)
+            known = set(s.docs)
+            names = {d for d in known if d.lower() == low} or \
+                {d for d in known if low in d.lower()}
             return lambda i: s.docs[i] in names
         if key == "speaker":
             return lambda i: s.speakers[i].lower() == low

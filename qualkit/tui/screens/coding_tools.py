@@ -91,6 +91,17 @@ class CodingTools:
                              lambda line: line is not None and
                              self.start_filter(parse_filter(line, codes)))
 
+    def go_to_document(self, document: str | None) -> None:
+        """Back from the documents screen: ``document`` (its shown name) alone, the cursor on
+        its first uncoded segment; None (Escape) keeps the view, showing any done mark."""
+        if document is None or self.session is None:
+            self.refresh_panels()
+            return
+        self.apply_filter(Filter([("doc", document)]), keep=False)
+        first = self.session.next_uncoded(-1) if self.session.view else None
+        if first:
+            self.query_one(SegmentList).go(first)
+
     def start_filter(self, f: Filter) -> None:
         if f.get("theme") is None and f.suggested is None:
             self.apply_filter(f)

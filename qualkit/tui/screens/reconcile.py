@@ -52,6 +52,7 @@ class ReconcileScreen(Screen):
         Binding("k,up", "move(-1)", "Previous segment", show=False),
         Binding("ctrl+r", "redo", "Redo an undone decision", show=False),
         Binding("t", "not_here", show=False),
+        Binding("g", "not_here", show=False),
     ]
 
     def __init__(self, coders: list[str], into: str = "consensus",
@@ -202,7 +203,7 @@ class ReconcileScreen(Screen):
         self.show()
 
     def action_not_here(self) -> None:
-        self.notify("themes and the codeframe are in `qualkit code`", timeout=3)
+        self.notify("themes, the codeframe and documents are in `qualkit code`", timeout=3)
 
     # -- deciding ----------------------------------------------------------------------------
     def settle(self, codes: list[str], choice: str) -> None:
