@@ -197,7 +197,7 @@ async def test_a_memo_is_saved_as_it_is_typed_and_escape_puts_the_old_text_back(
         row = s.view[sl.cursor]
         sid = s.ids[row]
         await pilot.press("m")
-        shown = str(app.screen.query_one("#context", Static).render())
+        shown = str(app.screen.query_one("#about", Static).render())
         assert " ".join(s.texts[row].split())[:40] in shown  # what the memo is about
         await type_text(pilot, "first")
         await pilot.press("ctrl+s")

@@ -27,7 +27,7 @@ class MemoDialog(ModalScreen[str | None]):
                             border: thick $accent; background: $surface; padding: 0 1; }
     MemoDialog TextArea { height: 1fr; }
     MemoDialog #keys { color: $text-muted; }
-    MemoDialog #context { color: $text-muted; max-height: 3; }
+    MemoDialog #about { color: $text-muted; height: auto; max-height: 3; }
     """
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True),
                 Binding("escape", "cancel", "Cancel")]
@@ -42,7 +42,7 @@ class MemoDialog(ModalScreen[str | None]):
         with Vertical():
             yield Label(Text(self.title_text, style="bold"))
             if self.context:
-                yield Static(Text(" ".join(self.context.split())), id="context")
+                yield Static(Text(" ".join(self.context.split())), id="about")
             yield TextArea(self.text, id="memo")
             keys = ("saved as you type · ctrl+s done · escape puts the old text back"
                     if self.on_change else
