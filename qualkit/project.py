@@ -478,8 +478,9 @@ class Project(CodingSessionMixin, TeamMixin, RefiMixin, PrivacyMixin, ExportsMix
             return out
         asked = list(dict.fromkeys(out["question"]))
         # "q1" is enough when one question id starts with it ("q1_link_edu_social")
-        hits = [q for q in asked if q == question] or \
-            [q for q in asked if q.split("_", 1)[0] == question or q.startswith(question)]
+        hits = ([q for q in asked if q == question]
+                or [q for q in asked if q.split("_", 1)[0] == question]
+                or [q for q in asked if q.startswith(question)])
         if len(hits) != 1:
             why = "matches several questions" if hits else "is not one of the questions"
             raise ProjectError(f"FOI question {question!r} {why}: "

@@ -25,7 +25,7 @@ sheet (``omitted``, keyed "Codes x <attribute>"); pass ``attributes`` to choose 
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -92,20 +92,26 @@ def attribute_verdicts(documents: "pd.DataFrame") -> dict[str, str | None]:
 
 
 def _why_not_grouping(column: "pd.Series") -> str | None:
-    values = column.dropna().astype(str).str.strip()
-    values = values[values != ""]
-    n, k = len(values), values.nunique()
+    return why_not_grouping(column.dropna().astype(str))
+
+
+def why_not_grouping(values: Iterable[str]) -> str | None:
+    """None when an attribute with these values (one per document; blanks are no value)
+    groups documents, else why not: the rule in the module docstring. Plain strings in, so
+    the coding app's documents screen applies the same rule without pandas."""
+    values = [v.strip() for v in values if v.strip()]
+    n, k = len(values), len(set(values))
     cap = max(MIN_GROUP_CAP, n // 2)
     if k == 0:
         return "no document has a value"
     if k == 1:
-        return f"every document with a value has the same one ({_clip(values.iloc[0])})"
+        return f"every document with a value has the same one ({_clip(values[0])})"
     if n >= 3 and k == n:
         return f"each of the {n} documents has its own value: nothing to group"
     if k > cap:
         return (f"{k} different values over {n} documents: more groups than "
                 f"max({MIN_GROUP_CAP}, half the documents) = {cap}")
-    longest = values.str.len().max()
+    longest = max(len(v) for v in values)
     if longest > MAX_LABEL:
         return (f"values up to {longest} characters long read as descriptions, not "
                 "groups")

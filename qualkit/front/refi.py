@@ -96,7 +96,7 @@ class RefiMixin:
         if suffix == ".qdpx" and project.documents:
             result.update(self._import_sources(path, project, result["warnings"]))
         elif suffix == ".qdpx":
-            result["memos"] = self._import_memos(project, {}, result["warnings"])
+            result["memos"] = self._import_memos(project, {}, {}, result["warnings"])
         return result
 
     def _add_codes(self, codes: list[Any]) -> list[str]:
@@ -132,18 +132,19 @@ class RefiMixin:
         warnings.extend(f"{p}: {why}" for p, why in report.skipped)
         self.store.keep_guids("source", {names[d.name][0]: d.guid for d in project.documents
                                          if d.guid}, origin=path.name)
-        result = self._import_codings(project, names, warnings)
-        result["memos"] = self._import_memos(project, names, warnings)
+        segs = self.segments()
+        by_doc = {d: g.to_dict("records") for d, g in segs.groupby("document")}
+        result = self._import_codings(project, names, by_doc, warnings)
+        result["memos"] = self._import_memos(project, names, by_doc, warnings)
         return result
 
     def _import_memos(self, project: Any, names: dict[str, tuple[str, Any]],
-                      warnings: list[str]) -> int:
+                      by_doc: dict[str, list[dict]], warnings: list[str]) -> int:
         """The other tool's notes as memos: on the project, a document, a code, or each
         segment a noted selection covers; several notes of one author on one target are
         joined. A note without an author is kept under the coder "imported"."""
         from qualkit.export.refi_bridge import segments_for_span
 
-        by_doc: dict[str, list[dict]] = {}
         texts: dict[tuple[str, str, str], list[str]] = {}
         lost = 0
         for m in project.memos:
@@ -152,9 +153,7 @@ class RefiMixin:
                 targets = [names[m.target_id][0]]
             elif m.target_type == "segment" and m.document in names:
                 name, move = names[m.document]
-                if name not in by_doc:
-                    by_doc[name] = self.segments(document=name).to_dict("records")
-                targets = segments_for_span(by_doc[name], move(m.start), move(m.end))
+                targets = segments_for_span(by_doc.get(name, []), move(m.start), move(m.end))
             if not targets or not m.text.strip():
                 lost += bool(m.text.strip())
                 continue
@@ -169,12 +168,10 @@ class RefiMixin:
         return len(texts)
 
     def _import_codings(self, project: Any, names: dict[str, tuple[str, Any]],
-                        warnings: list[str]) -> dict[str, Any]:
+                        by_doc: dict[str, list[dict]], warnings: list[str]) -> dict[str, Any]:
         from qualkit.agreement.bundle import MergePlan, item_hash
         from qualkit.export.refi_bridge import segments_for_span
 
-        segs = self.segments()
-        by_doc = {d: g.to_dict("records") for d, g in segs.groupby("document")}
         plans: dict[str, MergePlan] = {}
         unplaced = 0
         for c in project.codings:

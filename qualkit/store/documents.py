@@ -264,31 +264,25 @@ class DocumentsMixin(Connection):
         c.execute("UPDATE codings SET anchors = ? WHERE id = ?",
                   (json.dumps(merged) if merged else None, there["id"]))
 
-    def segments(self, active_only: bool = True) -> list[sqlite3.Row]:
-        where = "WHERE s.active" if active_only else ""
-        return self.conn.execute(
-            f"""SELECT s.id AS segment_id, d.name AS document, s.unit, s.speaker, s.role,
-                       s.question, s.start, s."end" AS "end", s.text, s.timestamp, s.flags,
-                       s.party, s.seq, s.active
-                FROM segments s JOIN documents d ON d.id = s.document_id {where}
-                ORDER BY d.name, s.seq"""
-        ).fetchall()
-
-    # the columns a screen may read as plain lists, with their SQL
+    # every segment column, with its SQL: ``segment_fields`` reads any of them
     SEGMENT_FIELDS = {"segment_id": "s.id", "document": "d.name", "unit": "s.unit",
                       "speaker": "s.speaker", "role": "s.role", "question": "s.question",
                       "start": "s.start", "end": 's."end"', "text": "s.text",
-                      "timestamp": "s.timestamp", "flags": "s.flags", "party": "s.party"}
+                      "timestamp": "s.timestamp", "flags": "s.flags", "party": "s.party",
+                      "seq": "s.seq", "active": "s.active"}
+
+    def segments(self, active_only: bool = True) -> list[sqlite3.Row]:
+        """Every column of the segments (``SEGMENT_FIELDS``), in document order."""
+        return self.segment_fields(list(self.SEGMENT_FIELDS), active_only)
 
     def segment_fields(self, columns: list[str], active_only: bool = True) -> list[sqlite3.Row]:
         """Segments in document order (active ones, or every one with ``active_only=False``),
-        only ``columns`` (names of ``SEGMENT_FIELDS``, or "active"): the coding screen reads
-        50,000 of them at start-up, and suggestions for every screen."""
-        fields = {**self.SEGMENT_FIELDS, "active": "s.active"}
-        unknown = [c for c in columns if c not in fields]
+        only ``columns`` (names of ``SEGMENT_FIELDS``): the coding screen reads 50,000 of
+        them at start-up, and suggestions for every screen."""
+        unknown = [c for c in columns if c not in self.SEGMENT_FIELDS]
         if unknown:
             raise StoreError(f"no segment column {unknown[0]!r}")
-        sql = ", ".join(fields[c] for c in columns)
+        sql = ", ".join(f'{self.SEGMENT_FIELDS[c]} AS "{c}"' for c in columns)
         # documents by name, then each one's segments through its index: already in order,
         # no sort of 50,000 rows (``active = 1`` lets the index serve the seq order)
         where = "AND s.active = 1" if active_only else ""

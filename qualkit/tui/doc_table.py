@@ -19,7 +19,6 @@ from typing import Any
 
 SORTS = ("name", "least coded first", "not done first")
 MAX_ATTRIBUTES = 2
-MAX_DISTINCT = 20  # an attribute with more values than this does not group documents
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -51,15 +50,18 @@ def natural_key(name: str) -> tuple[Any, ...]:
 
 def attribute_columns(attributes: dict[str, dict[str, str]],
                       limit: int = MAX_ATTRIBUTES) -> list[str]:
-    """The attributes worth a column: some value shared by two documents, at most
-    ``MAX_DISTINCT`` values; those set on most documents first, then fewest values."""
+    """The attributes worth a column: those that group documents, by the rule the Excel
+    export uses for its attribute sheets (``why_not_grouping``); those set on most documents
+    first, then fewest values."""
+    from qualkit.export.workbook import why_not_grouping
+
     values: dict[str, list[str]] = {}
     for attrs in attributes.values():
         for name, value in attrs.items():
             if value.strip():
                 values.setdefault(name, []).append(value.strip().lower())
     grouping = [(name, len(vs), len(set(vs))) for name, vs in values.items()
-                if len(set(vs)) < len(vs) and len(set(vs)) <= MAX_DISTINCT]
+                if why_not_grouping(vs) is None]
     grouping.sort(key=lambda t: (-t[1], t[2], t[0]))
     return [name for name, _, _ in grouping[:limit]]
 
